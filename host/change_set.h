@@ -1,0 +1,67 @@
+/*
+ * What is to be judged: one stream of operations, whatever engine or file
+ * format they came from, so no hook sees engine differences.  The parsed
+ * documents are owned here and operations point into them (parse once).
+ */
+#ifndef HOOKHOST_HOST_CHANGE_SET_H
+#define HOOKHOST_HOST_CHANGE_SET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "error.h"
+
+struct hhi_operation {
+    const char *source;       /* the input file */
+    const char *logical_id;   /* logical id or address */
+    const char *target_type;  /* engine's own type name */
+    int32_t action;           /* HH_ACTION_* */
+    int32_t point;            /* HH_POINT_* */
+    json_object *properties;  /* borrowed; NULL when absent */
+    json_object *previous;    /* borrowed; NULL when absent */
+};
+
+struct hhi_change_set {
+    struct hhi_operation *ops;
+    size_t count;
+    size_t cap;
+    json_object **docs;       /* owned parsed documents */
+    size_t doc_count;
+    size_t doc_cap;
+    char **sources;           /* owned file names */
+    size_t source_count;
+    size_t source_cap;
+};
+
+void hhi_change_set_init(struct hhi_change_set *cs);
+void hhi_change_set_release(struct hhi_change_set *cs);
+
+/* Keep doc (taking the reference) until the change set is released. */
+int hhi_change_set_adopt_doc(struct hhi_change_set *cs, json_object *doc,
+                             struct hhi_error *err);
+
+/* A copy of a file name that lives as long as the change set. */
+const char *hhi_change_set_source(struct hhi_change_set *cs, const char *path,
+                                  struct hhi_error *err);
+
+/* Append an operation (copied; its pointers must live as long as cs). */
+int hhi_change_set_add(struct hhi_change_set *cs, const struct hhi_operation *op,
+                       struct hhi_error *err);
+
+/*
+ * Read a CloudFormation template in JSON: every resource becomes a CREATE
+ * at PRE_PROVISION.
+ */
+int hhi_cfn_template_read(struct hhi_change_set *cs, const char *path,
+                          struct hhi_error *err);
+
+/*
+ * The operations of an already parsed template doc (borrowed: it must live
+ * as long as cs, e.g. adopted by it); source names it in errors.
+ */
+int hhi_cfn_template_add(struct hhi_change_set *cs, const char *source, json_object *doc,
+                         struct hhi_error *err);
+
+#endif

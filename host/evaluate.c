@@ -1,0 +1,428 @@
+#include "config.h"
+
+#include "evaluate.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "input.h"
+
+void hhi_eval_options_init(struct hhi_eval_options *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->max_in_progress = HHI_DEFAULT_MAX_IN_PROGRESS;
+    opts->max_hooks_per_resource = HHI_DEFAULT_MAX_HOOKS_PER_RESOURCE;
+}
+
+const char *hhi_verdict_name(enum hhi_verdict v)
+{
+    switch (v) {
+    case HHI_VERDICT_FAIL: return "FAIL";
+    case HHI_VERDICT_WARN: return "WARN";
+    default: return "PASS";
+    }
+}
+
+const char *hhi_result_hook_status(const struct hhi_result *r)
+{
+    if (r->status == HH_STATUS_SUCCESS)
+        return "HOOK_COMPLETE_SUCCEEDED";
+    return r->hook_failed ? "HOOK_FAILED" : "HOOK_COMPLETE_FAILED";
+}
+
+/* ------------------------------------------------------------- one range */
+
+/* What one thread works on and produces. */
+/* Each operation's properties as JSON text, serialised once for all hooks. */
+struct op_text {
+    const char *props;
+    size_t props_len;
+    const char *previous;
+    size_t previous_len;
+    size_t first_result;   /* where this operation's results go */
+};
+
+struct worker {
+    const struct hhi_hookset *set;
+    const struct hhi_change_set *cs;
+    const struct op_text *texts;
+    const struct hhi_match_index *index;
+    const struct hhi_eval_options *opts;
+    size_t first, last;          /* operations [first, last) */
+    struct hhi_result *results;  /* the whole evaluation's, sized in advance */
+    struct hhi_arena arena;      /* this thread's messages */
+    struct hhi_error err;
+    int rc;
+};
+
+static const char *json_text(json_object *v, size_t *len)
+{
+    const char *s;
+
+    *len = 0;
+    if (v == NULL)
+        return NULL;
+    /* The text stays in the object's own buffer until it is serialised again. */
+    s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (s != NULL)
+        *len = strlen(s);
+    return s;
+}
+
+/* The request of one operation, shared by all its hooks. */
+struct op_request {
+    struct hh_request req;
+    json_object *props;
+    json_object *previous;
+};
+
+static void op_request_init(struct op_request *r, const struct hhi_operation *op,
+                            const struct op_text *text, const struct hhi_eval_options *opts)
+{
+    memset(r, 0, sizeof(*r));
+    r->req.abi = (struct hh_abi)HH_ABI_INIT(struct hh_request);
+    r->req.target_type = op->target_type;
+    r->req.logical_id = op->logical_id;
+    r->req.stack_name = opts->stack.name != NULL ? opts->stack.name : "";
+    r->req.action = op->action;
+    r->req.invocation_point = op->point;
+    r->req.properties = text->props;
+    r->req.properties_length = text->props_len;
+    r->req.previous_properties = text->previous;
+    r->req.previous_properties_length = text->previous_len;
+    r->props = op->properties;
+    r->previous = op->previous;
+}
+
+static void call_plugin(struct hhi_hook *hook, struct hh_context *ctx,
+                        const struct hh_request *req)
+{
+    if (hook->serialize)
+        pthread_mutex_lock(&hook->lock);
+    hook->plugin->desc.invoke(hook->instance, ctx, req);
+    if (hook->serialize)
+        pthread_mutex_unlock(&hook->lock);
+}
+
+static void sleep_seconds(uint32_t s)
+{
+    struct timespec ts;
+
+    ts.tv_sec = s > HHI_MAX_CALLBACK_DELAY ? HHI_MAX_CALLBACK_DELAY : s;
+    ts.tv_nsec = 0;
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* Prepare the re-invocation: the callback context becomes a document. */
+static int prepare_callback(struct hh_context *ctx, struct hh_request *req,
+                            json_object **callback_doc)
+{
+    struct hhi_error ignored = { 0, "" };
+
+    json_object_put(*callback_doc);
+    *callback_doc = NULL;
+    if (ctx->callback != NULL && ctx->callback_len > 0 &&
+        hhi_json_parse("callback context", ctx->callback, ctx->callback_len, callback_doc,
+                       &ignored) != HHI_OK)
+        return -1;
+    sleep_seconds(ctx->callback_delay);
+    return 0;
+}
+
+/* Run one hook on one operation, re-invoking while it answers IN_PROGRESS. */
+static void invoke_hook(struct hhi_hook *hook, const struct op_request *opreq,
+                        const struct hhi_eval_options *opts, struct hh_context *ctx,
+                        struct hhi_result *r, char *callback_copy, size_t cap)
+{
+    struct hh_request req = opreq->req;
+    json_object *callback_doc = NULL;
+
+    req.hook_type_name = hook->name;
+    for (r->invocations = 1;; r->invocations++) {
+        hhi_context_reset(ctx);
+        ctx->hook_name = hook->name;
+        ctx->docs[HH_DOC_PROPERTIES] = opreq->props;
+        ctx->docs[HH_DOC_PREVIOUS_PROPERTIES] = opreq->previous;
+        ctx->docs[HH_DOC_CONFIGURATION] = hook->config.properties;
+        ctx->docs[HH_DOC_CALLBACK_CONTEXT] = callback_doc;
+        req.invocation_count = r->invocations;
+        call_plugin(hook, ctx, &req);
+        if (!ctx->answered || ctx->broken || ctx->status != HH_STATUS_IN_PROGRESS ||
+            r->invocations > opts->max_in_progress)
+            break;
+        if (prepare_callback(ctx, &req, &callback_doc) != 0) {
+            ctx->broken = true;
+            snprintf(ctx->broken_reason, sizeof(ctx->broken_reason),
+                     "answered IN_PROGRESS with a callback context that is not JSON");
+            break;
+        }
+        /* The context is reset on the next call: keep its text for the request. */
+        req.callback_context_length = ctx->callback_len < cap ? ctx->callback_len : 0;
+        if (ctx->callback != NULL && req.callback_context_length > 0)
+            memcpy(callback_copy, ctx->callback, req.callback_context_length);
+        callback_copy[req.callback_context_length] = '\0';
+        req.callback_context = req.callback_context_length ? callback_copy : NULL;
+    }
+    json_object_put(callback_doc);
+}
+
+/* Turn the context's answer into the result, judging contract breaches. */
+static void judge(struct hh_context *ctx, const struct hhi_eval_options *opts,
+                  struct hhi_result *r, char *buf, size_t cap)
+{
+    r->status = HH_STATUS_FAILED;
+    r->error_code = HH_ERROR_HANDLER_INTERNAL_FAILURE;
+    r->hook_failed = true;
+    if (!ctx->answered) {
+        snprintf(buf, cap, "hook broke the contract: returned without an answer");
+    } else if (ctx->broken) {
+        snprintf(buf, cap, "hook broke the contract: %s%s%s", ctx->broken_reason,
+                 ctx->message_len ? ": " : "", ctx->message);
+    } else if (ctx->status == HH_STATUS_IN_PROGRESS) {
+        snprintf(buf, cap, "hook still IN_PROGRESS after %u re-invocations%s%s",
+                 opts->max_in_progress, ctx->message_len ? ": " : "", ctx->message);
+    } else {
+        r->status = ctx->status;
+        r->error_code = ctx->error_code;
+        r->hook_failed = ctx->status == HH_STATUS_FAILED &&
+                         ctx->error_code != HH_ERROR_NON_COMPLIANT;
+        snprintf(buf, cap, "%s", ctx->message);
+    }
+}
+
+static int record(struct worker *w, struct hhi_hook *hook, const struct hhi_operation *op,
+                  struct hh_context *ctx, struct hhi_result *r)
+{
+    char msg[HH_MESSAGE_MAX + 256];
+    size_t len;
+
+    judge(ctx, w->opts, r, msg, sizeof(msg));
+    r->op = op;
+    r->hook = hook;
+    r->failure_mode = hook->config.failure_mode;
+    len = strlen(msg);
+    r->message = len == 0 ? "" : hhi_arena_strndup(&w->arena, msg, len);
+    if (r->message == NULL)
+        return hhi_error_set(&w->err, HHI_ENOMEM, "out of memory");
+    hhi_context_take_annotations(ctx, &r->annotations, &r->annotation_count);
+    return HHI_OK;
+}
+
+static int run_operation(struct worker *w, const struct hhi_operation *op,
+                         struct hh_context *ctx, char *callback_copy, size_t cap)
+{
+    struct hhi_hook_list list = hhi_match_index_lookup(w->index, op->target_type, op->point,
+                                                       op->action);
+    const struct op_text *text = &w->texts[op - w->cs->ops];
+    struct op_request opreq;
+    size_t i;
+    int rc;
+
+    if (list.count == 0)
+        return HHI_OK;
+    op_request_init(&opreq, op, text, w->opts);
+    for (i = 0; i < list.count; i++) {
+        struct hhi_result *r = &w->results[text->first_result + i];
+
+        invoke_hook(list.hooks[i], &opreq, w->opts, ctx, r, callback_copy, cap);
+        rc = record(w, list.hooks[i], op, ctx, r);
+        if (rc != HHI_OK)
+            return rc;
+    }
+    return HHI_OK;
+}
+
+#define HHI_CALLBACK_COPY (64 * 1024 + 1)
+
+static void *run_range(void *arg)
+{
+    struct worker *w = arg;
+    struct hh_context ctx;
+    char *callback_copy = malloc(HHI_CALLBACK_COPY);
+    size_t i;
+
+    w->rc = HHI_OK;
+    if (callback_copy == NULL) {
+        w->rc = hhi_error_set(&w->err, HHI_ENOMEM, "out of memory");
+        return NULL;
+    }
+    hhi_context_init(&ctx, "", &w->set->log);
+    for (i = w->first; i < w->last && w->rc == HHI_OK; i++)
+        w->rc = run_operation(w, &w->cs->ops[i], &ctx, callback_copy, HHI_CALLBACK_COPY);
+    hhi_context_release(&ctx);
+    free(callback_copy);
+    return NULL;
+}
+
+/* ------------------------------------------------------------- the whole */
+
+static unsigned thread_count(const struct hhi_eval_options *opts, size_t ops)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = opts->jobs ? opts->jobs : (cpus > 0 ? (unsigned)cpus : 1);
+
+    if (n > 256)
+        n = 256;
+    /* Threads only pay off with enough operations to share. */
+    if ((size_t)n > ops / 64 + 1)
+        n = (unsigned)(ops / 64 + 1);
+    return n;
+}
+
+static void summarise(struct hhi_evaluation *ev, const struct hhi_change_set *cs)
+{
+    struct hhi_summary *s = &ev->summary;
+    const struct hhi_operation *last = NULL;
+    size_t i;
+
+    memset(s, 0, sizeof(*s));
+    s->operations = cs->count;
+    s->invocations = ev->count;
+    for (i = 0; i < ev->count; i++) {
+        const struct hhi_result *r = &ev->results[i];
+
+        if (r->op != last)
+            s->operations_judged++;
+        last = r->op;
+        if (r->status == HH_STATUS_SUCCESS) {
+            s->succeeded++;
+            continue;
+        }
+        if (r->failure_mode == HH_FAILURE_MODE_WARN)
+            s->warned++;
+        else
+            s->failed++;
+        if (r->hook_failed)
+            s->hook_failures++;
+        else
+            s->non_compliant++;
+    }
+    s->verdict = s->failed ? HHI_VERDICT_FAIL : s->warned ? HHI_VERDICT_WARN : HHI_VERDICT_PASS;
+}
+
+static int prepare_operation(struct hhi_match_index *index, const struct hhi_operation *op,
+                             const struct hhi_eval_options *opts, struct op_text *text,
+                             size_t *results, struct hhi_error *err)
+{
+    struct hhi_hook_list list;
+    int rc = hhi_match_index_add(index, op->target_type, err);
+
+    if (rc != HHI_OK)
+        return rc;
+    list = hhi_match_index_lookup(index, op->target_type, op->point, op->action);
+    /* Guard at invocation time too, before any hook runs. */
+    if (list.count > opts->max_hooks_per_resource)
+        return hhi_error_set(err, HHI_EQUOTA,
+                             "%s: %s (%s): %zu hooks match, more than the quota of %zu per resource",
+                             op->source, op->logical_id, op->target_type, list.count,
+                             opts->max_hooks_per_resource);
+    text->first_result = *results;
+    *results += list.count;
+    if (list.count > 0) {
+        text->props = json_text(op->properties, &text->props_len);
+        text->previous = json_text(op->previous, &text->previous_len);
+    }
+    return HHI_OK;
+}
+
+/*
+ * One pass before the threads start: every type indexed, every operation's
+ * properties serialised and its results' place known, so the threads only
+ * read shared data and write their own slots.
+ */
+static int prepare(struct hhi_match_index *index, const struct hhi_change_set *cs,
+                   const struct hhi_eval_options *opts, struct op_text **texts,
+                   struct hhi_evaluation *ev, struct hhi_error *err)
+{
+    size_t i, results = 0;
+    int rc;
+
+    *texts = calloc(cs->count + 1, sizeof(**texts));
+    if (*texts == NULL)
+        return hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    for (i = 0; i < cs->count; i++) {
+        rc = prepare_operation(index, &cs->ops[i], opts, &(*texts)[i], &results, err);
+        if (rc != HHI_OK)
+            return rc;
+    }
+    ev->results = calloc(results + 1, sizeof(*ev->results));
+    if (ev->results == NULL)
+        return hhi_error_set(err, HHI_ENOMEM, "out of memory for %zu results", results);
+    ev->count = ev->cap = results;
+    return HHI_OK;
+}
+
+static int run_workers(struct worker *w, unsigned n)
+{
+    pthread_t *threads = calloc(n, sizeof(*threads));
+    unsigned i, started = 0;
+
+    if (threads == NULL)
+        return -1;
+    for (i = 1; i < n; i++) {
+        if (pthread_create(&threads[i], NULL, run_range, &w[i]) != 0)
+            break;
+        started = i;
+    }
+    /* Whatever could not get a thread runs here. */
+    for (i = started + 1; i < n; i++)
+        run_range(&w[i]);
+    run_range(&w[0]);
+    for (i = 1; i <= started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    return 0;
+}
+
+int hhi_evaluate(struct hhi_evaluation *out, const struct hhi_hookset *set,
+                 const struct hhi_change_set *cs, const struct hhi_eval_options *opts,
+                 struct hhi_error *err)
+{
+    struct hhi_match_index *index = NULL;
+    struct op_text *texts = NULL;
+    struct worker *w = NULL;
+    unsigned n = thread_count(opts, cs->count), i;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = hhi_match_index_new(&index, set, &opts->stack, err);
+    if (rc == HHI_OK)
+        rc = prepare(index, cs, opts, &texts, out, err);
+    if (rc == HHI_OK && (w = calloc(n, sizeof(*w))) == NULL)
+        rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    if (rc != HHI_OK)
+        goto done;
+    for (i = 0; i < n; i++) {
+        w[i] = (struct worker){ set, cs, texts, index, opts, cs->count * i / n,
+                                cs->count * (i + 1) / n, out->results, { NULL },
+                                { 0, "" }, 0 };
+    }
+    if (run_workers(w, n) != 0)
+        rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    for (i = 0; i < n; i++) {
+        if (rc == HHI_OK && w[i].rc != HHI_OK)
+            rc = hhi_error_set(err, w[i].rc, "%s", w[i].err.message);
+        hhi_arena_adopt(&out->arena, &w[i].arena);
+    }
+    summarise(out, cs);
+done:
+    free(w);
+    free(texts);
+    hhi_match_index_free(index);
+    return rc;
+}
+
+void hhi_evaluation_release(struct hhi_evaluation *ev)
+{
+    size_t i;
+
+    for (i = 0; i < ev->count; i++)
+        hhi_annotations_free(ev->results[i].annotations, ev->results[i].annotation_count);
+    free(ev->results);
+    hhi_arena_release(&ev->arena);
+    memset(ev, 0, sizeof(*ev));
+}
