@@ -1,0 +1,62 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hookhost/plugin.h>
+
+#include "cli.h"
+
+void hhi_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("hookhost: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void usage(FILE *out)
+{
+    fputs("Usage: hookhost COMMAND [OPTIONS] [ARGS]\n"
+          "\n"
+          "Run hook plugins at the invocation points of infrastructure changes.\n"
+          "\n"
+          "Commands:\n"
+          "  eval FILE...   judge a change (a CloudFormation template) with the active hooks\n"
+          "  version        print the version and the plugin ABI\n"
+          "  help           print this help\n"
+          "\n"
+          "Run 'hookhost COMMAND --help' for a command's options.\n"
+          "Exit status: 0 nothing denied, 1 denied by a hook, 2 error.\n",
+          out);
+}
+
+static int version(void)
+{
+    printf("hookhost %s (plugin ABI %d.%d)\n", PACKAGE_VERSION, HH_ABI_MAJOR, HH_ABI_MINOR);
+    return ferror(stdout) ? HHI_EXIT_ERROR : HHI_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+
+    if (cmd == NULL) {
+        usage(stderr);
+        return HHI_EXIT_ERROR;
+    }
+    if (strcmp(cmd, "eval") == 0)
+        return hhi_cli_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+        return version();
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return HHI_EXIT_OK;
+    }
+    hhi_cli_error("unknown command '%s' (try 'hookhost help')", cmd);
+    return HHI_EXIT_ERROR;
+}
