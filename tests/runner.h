@@ -1,0 +1,33 @@
+/*
+ * Run the real hookhost command as a child process and capture what it
+ * prints, for end-to-end tests.
+ */
+#ifndef HOOKHOST_TESTS_RUNNER_H
+#define HOOKHOST_TESTS_RUNNER_H
+
+#include <stddef.h>
+
+struct hh_run {
+    int exit_code;    /* exit status, or 128 + signal number */
+    char *out;        /* standard output, NUL-terminated */
+    size_t out_len;
+    char *err;        /* standard error, NUL-terminated */
+    size_t err_len;
+};
+
+/*
+ * Run $HOOKHOST_BIN with args (NULL-terminated, without the program name),
+ * standard input from stdin_path (or /dev/null when NULL), and wait.
+ * Returns 0, or -1 when the child could not be run at all.
+ */
+int hh_run_hookhost(struct hh_run *run, const char *const args[], const char *stdin_path);
+
+void hh_run_free(struct hh_run *run);
+
+/* $NAME from the test environment, aborting the test when it is unset. */
+const char *hh_test_env(const char *name);
+
+/* A path built from an environment directory and a relative name (static buffer per call slot). */
+const char *hh_test_path(const char *env_dir, const char *relative);
+
+#endif
