@@ -21,6 +21,12 @@ struct hhi_operation {
     int32_t point;            /* HH_POINT_* */
     json_object *properties;  /* borrowed; NULL when absent */
     json_object *previous;    /* borrowed; NULL when absent */
+    json_object *outputs;     /* borrowed new outputs; NULL when absent */
+    json_object *previous_outputs; /* borrowed; NULL when absent */
+    const char *physical_id;  /* the engine's id, or NULL */
+    const char *stack_name;   /* the input's own stack, or NULL (then --stack-name) */
+    size_t line;              /* 1-based line of the resource in source, 0 unknown */
+    json_object *sensitive;   /* borrowed JSON array of strings never to print, or NULL */
 };
 
 struct hhi_change_set {

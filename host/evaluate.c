@@ -42,6 +42,10 @@ struct op_text {
     size_t props_len;
     const char *previous;
     size_t previous_len;
+    const char *outputs;
+    size_t outputs_len;
+    const char *previous_outputs;
+    size_t previous_outputs_len;
     size_t first_result;   /* where this operation's results go */
 };
 
@@ -75,8 +79,7 @@ static const char *json_text(json_object *v, size_t *len)
 /* The request of one operation, shared by all its hooks. */
 struct op_request {
     struct hh_request req;
-    json_object *props;
-    json_object *previous;
+    const struct hhi_operation *op;
 };
 
 static void op_request_init(struct op_request *r, const struct hhi_operation *op,
@@ -86,15 +89,21 @@ static void op_request_init(struct op_request *r, const struct hhi_operation *op
     r->req.abi = (struct hh_abi)HH_ABI_INIT(struct hh_request);
     r->req.target_type = op->target_type;
     r->req.logical_id = op->logical_id;
-    r->req.stack_name = opts->stack.name != NULL ? opts->stack.name : "";
+    r->req.stack_name = op->stack_name != NULL   ? op->stack_name
+                        : opts->stack.name != NULL ? opts->stack.name
+                                                   : "";
     r->req.action = op->action;
     r->req.invocation_point = op->point;
     r->req.properties = text->props;
     r->req.properties_length = text->props_len;
     r->req.previous_properties = text->previous;
     r->req.previous_properties_length = text->previous_len;
-    r->props = op->properties;
-    r->previous = op->previous;
+    r->req.outputs = text->outputs;
+    r->req.outputs_length = text->outputs_len;
+    r->req.previous_outputs = text->previous_outputs;
+    r->req.previous_outputs_length = text->previous_outputs_len;
+    r->req.physical_id = op->physical_id;
+    r->op = op;
 }
 
 static void call_plugin(struct hhi_hook *hook, struct hh_context *ctx,
@@ -145,8 +154,10 @@ static void invoke_hook(struct hhi_hook *hook, const struct op_request *opreq,
     for (r->invocations = 1;; r->invocations++) {
         hhi_context_reset(ctx);
         ctx->hook_name = hook->name;
-        ctx->docs[HH_DOC_PROPERTIES] = opreq->props;
-        ctx->docs[HH_DOC_PREVIOUS_PROPERTIES] = opreq->previous;
+        ctx->docs[HH_DOC_PROPERTIES] = opreq->op->properties;
+        ctx->docs[HH_DOC_PREVIOUS_PROPERTIES] = opreq->op->previous;
+        ctx->docs[HH_DOC_OUTPUTS] = opreq->op->outputs;
+        ctx->docs[HH_DOC_PREVIOUS_OUTPUTS] = opreq->op->previous_outputs;
         ctx->docs[HH_DOC_CONFIGURATION] = hook->config.properties;
         ctx->docs[HH_DOC_CALLBACK_CONTEXT] = callback_doc;
         req.invocation_count = r->invocations;
@@ -325,6 +336,8 @@ static int prepare_operation(struct hhi_match_index *index, const struct hhi_ope
     if (list.count > 0) {
         text->props = json_text(op->properties, &text->props_len);
         text->previous = json_text(op->previous, &text->previous_len);
+        text->outputs = json_text(op->outputs, &text->outputs_len);
+        text->previous_outputs = json_text(op->previous_outputs, &text->previous_outputs_len);
     }
     return HHI_OK;
 }
@@ -378,18 +391,35 @@ static int run_workers(struct worker *w, unsigned n)
     return 0;
 }
 
+/*
+ * The stack the stack filters see: --stack-name, else the one the input
+ * names (a change set's StackName), else none.
+ */
+static const struct hhi_stack *run_stack(const struct hhi_eval_options *opts,
+                                         const struct hhi_change_set *cs,
+                                         struct hhi_stack *stack)
+{
+    size_t i;
+
+    *stack = opts->stack;
+    for (i = 0; stack->name == NULL && i < cs->count; i++)
+        stack->name = cs->ops[i].stack_name;
+    return stack;
+}
+
 int hhi_evaluate(struct hhi_evaluation *out, const struct hhi_hookset *set,
                  const struct hhi_change_set *cs, const struct hhi_eval_options *opts,
                  struct hhi_error *err)
 {
     struct hhi_match_index *index = NULL;
     struct op_text *texts = NULL;
+    struct hhi_stack stack;
     struct worker *w = NULL;
     unsigned n = thread_count(opts, cs->count), i;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = hhi_match_index_new(&index, set, &opts->stack, err);
+    rc = hhi_match_index_new(&index, set, run_stack(opts, cs, &stack), err);
     if (rc == HHI_OK)
         rc = prepare(index, cs, opts, &texts, out, err);
     if (rc == HHI_OK && (w = calloc(n, sizeof(*w))) == NULL)

@@ -15,7 +15,7 @@
 #include <hookhost/plugin.h>
 #include <json-c/json.h>
 
-#define HHI_DOC_COUNT 4
+#define HHI_DOC_COUNT 6
 
 /* A copied annotation. */
 struct hhi_annotation {

@@ -166,6 +166,9 @@ struct hh_abi {
 #define HH_DOC_CONFIGURATION       2 /* the instance's configuration Properties
                                         (readable in create, too) */
 #define HH_DOC_CALLBACK_CONTEXT    3 /* what the plugin asked to get back */
+#define HH_DOC_OUTPUTS             4 /* the target's new outputs (after create
+                                        or update, when the engine gives them) */
+#define HH_DOC_PREVIOUS_OUTPUTS    5 /* its outputs before an update or delete */
 
 /* JSON value types reported in struct hh_value. */
 #define HH_VALUE_NULL    0
@@ -236,6 +239,11 @@ struct hh_request {
     size_t callback_context_length;
     uint32_t invocation_count;       /* 1 on the first call, +1 per re-invocation */
     uint32_t reserved;               /* zero */
+    const char *outputs;             /* JSON text of HH_DOC_OUTPUTS, or NULL */
+    size_t outputs_length;
+    const char *previous_outputs;    /* JSON text of HH_DOC_PREVIOUS_OUTPUTS, or NULL */
+    size_t previous_outputs_length;
+    const char *physical_id;         /* the engine's id of the target, or NULL */
 };
 
 /* What the host hands to hh_plugin.create. */
@@ -403,7 +411,7 @@ HH_STATIC_ASSERT(offsetof(struct hh_host_api, host_version) == 8, "hh_host_api l
 /* LP64/LLP64 sizes, pinned on the 64-bit platforms we ship for. */
 HH_STATIC_ASSERT(sizeof(struct hh_value) == 48, "hh_value size");
 HH_STATIC_ASSERT(sizeof(struct hh_annotation) == 48, "hh_annotation size");
-HH_STATIC_ASSERT(sizeof(struct hh_request) == 104, "hh_request size");
+HH_STATIC_ASSERT(sizeof(struct hh_request) == 144, "hh_request size");
 HH_STATIC_ASSERT(sizeof(struct hh_instance_args) == 40, "hh_instance_args size");
 HH_STATIC_ASSERT(sizeof(struct hh_handler) == 24, "hh_handler size");
 HH_STATIC_ASSERT(sizeof(struct hh_plugin) == 104, "hh_plugin size");
