@@ -40,6 +40,7 @@ void hhi_change_set_release(struct hhi_change_set *cs)
     free(cs->docs);
     free(cs->sources);
     free(cs->ops);
+    hhi_arena_release(&cs->strings);
     memset(cs, 0, sizeof(*cs));
 }
 
@@ -75,4 +76,14 @@ int hhi_change_set_add(struct hhi_change_set *cs, const struct hhi_operation *op
         return hhi_error_set(err, HHI_ENOMEM, "out of memory");
     cs->ops[cs->count++] = *op;
     return HHI_OK;
+}
+
+const char *hhi_change_set_strndup(struct hhi_change_set *cs, const char *s, size_t len,
+                                   struct hhi_error *err)
+{
+    const char *copy = hhi_arena_strndup(&cs->strings, s, len);
+
+    if (copy == NULL)
+        hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    return copy;
 }

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "arena.h"
 #include "error.h"
 
 struct hhi_operation {
@@ -27,6 +28,9 @@ struct hhi_operation {
     const char *stack_name;   /* the input's own stack, or NULL (then --stack-name) */
     size_t line;              /* 1-based line of the resource in source, 0 unknown */
     json_object *sensitive;   /* borrowed JSON array of strings never to print, or NULL */
+    json_object *input;       /* the whole input document (HH_DOC_INPUT), or NULL */
+    const char *input_format; /* its format name (hh_request.input_format) */
+    const char *input_pointer;/* the target's JSON pointer in it, or NULL */
 };
 
 struct hhi_change_set {
@@ -39,6 +43,7 @@ struct hhi_change_set {
     char **sources;           /* owned file names */
     size_t source_count;
     size_t source_cap;
+    struct hhi_arena strings; /* other strings operations point to */
 };
 
 void hhi_change_set_init(struct hhi_change_set *cs);
@@ -51,6 +56,10 @@ int hhi_change_set_adopt_doc(struct hhi_change_set *cs, json_object *doc,
 /* A copy of a file name that lives as long as the change set. */
 const char *hhi_change_set_source(struct hhi_change_set *cs, const char *path,
                                   struct hhi_error *err);
+
+/* A copy of len bytes of s that lives as long as the change set, or NULL. */
+const char *hhi_change_set_strndup(struct hhi_change_set *cs, const char *s, size_t len,
+                                   struct hhi_error *err);
 
 /* Append an operation (copied; its pointers must live as long as cs). */
 int hhi_change_set_add(struct hhi_change_set *cs, const struct hhi_operation *op,

@@ -103,6 +103,8 @@ static void op_request_init(struct op_request *r, const struct hhi_operation *op
     r->req.previous_outputs = text->previous_outputs;
     r->req.previous_outputs_length = text->previous_outputs_len;
     r->req.physical_id = op->physical_id;
+    r->req.input_format = op->input != NULL ? op->input_format : NULL;
+    r->req.input_pointer = op->input != NULL ? op->input_pointer : NULL;
     r->op = op;
 }
 
@@ -158,6 +160,7 @@ static void invoke_hook(struct hhi_hook *hook, const struct op_request *opreq,
         ctx->docs[HH_DOC_PREVIOUS_PROPERTIES] = opreq->op->previous;
         ctx->docs[HH_DOC_OUTPUTS] = opreq->op->outputs;
         ctx->docs[HH_DOC_PREVIOUS_OUTPUTS] = opreq->op->previous_outputs;
+        ctx->docs[HH_DOC_INPUT] = opreq->op->input;
         ctx->docs[HH_DOC_CONFIGURATION] = hook->config.properties;
         ctx->docs[HH_DOC_CALLBACK_CONTEXT] = callback_doc;
         req.invocation_count = r->invocations;

@@ -6,6 +6,7 @@
 
 #include "change_set.h"
 #include "input.h"
+#include "json_pointer.h"
 
 static int bad(const char *path, const char *logical_id, const char *why,
                struct hhi_error *err)
@@ -13,8 +14,22 @@ static int bad(const char *path, const char *logical_id, const char *why,
     return hhi_error_set(err, HHI_EINPUT, "%s: Resources.%s: %s", path, logical_id, why);
 }
 
-static int add_resource(struct hhi_change_set *cs, const char *source, const char *id,
-                        json_object *res, struct hhi_error *err)
+/* "/Resources/<id>", escaped, kept by the change set. */
+static const char *pointer_to(struct hhi_change_set *cs, const char *id, struct hhi_error *err)
+{
+    char buf[1024];
+    size_t len = hhi_json_pointer_append(buf, sizeof(buf), 0, "Resources");
+
+    len = len ? hhi_json_pointer_append(buf, sizeof(buf), len, id) : 0;
+    if (len == 0) {
+        hhi_error_set(err, HHI_EINPUT, "Resources.%.64s...: logical id too long", id);
+        return NULL;
+    }
+    return hhi_change_set_strndup(cs, buf, len, err);
+}
+
+static int add_resource(struct hhi_change_set *cs, const char *source, json_object *doc,
+                        const char *id, json_object *res, struct hhi_error *err)
 {
     struct hhi_operation op;
     json_object *type, *props = NULL;
@@ -37,6 +52,11 @@ static int add_resource(struct hhi_change_set *cs, const char *source, const cha
     op.action = HH_ACTION_CREATE;
     op.point = HH_POINT_PRE_PROVISION;
     op.properties = props;
+    op.input = doc;
+    op.input_format = "cloudformation-template";
+    op.input_pointer = pointer_to(cs, id, err);
+    if (op.input_pointer == NULL)
+        return err->code;
     return hhi_change_set_add(cs, &op, err);
 }
 
@@ -56,7 +76,7 @@ int hhi_cfn_template_add(struct hhi_change_set *cs, const char *source, json_obj
     if (!json_object_is_type(resources, json_type_object))
         return hhi_error_set(err, HHI_EINPUT, "%s: Resources must be an object", source);
     json_object_object_foreach(resources, id, res) {
-        rc = add_resource(cs, source, id, res, err);
+        rc = add_resource(cs, source, doc, id, res, err);
         if (rc != HHI_OK)
             return rc;
     }

@@ -147,3 +147,29 @@ json_object *hhi_json_pointer_get(json_object *doc, const char *pointer)
 {
     return hhi_json_pointer_find(doc, pointer, NULL);
 }
+
+size_t hhi_json_pointer_append(char *buf, size_t cap, size_t len, const char *token)
+{
+    size_t out = len;
+    const char *t;
+
+    if (out + 1 >= cap)
+        return 0;
+    buf[out++] = '/';
+    for (t = token; *t != '\0'; t++) {
+        size_t need = (*t == '~' || *t == '/') ? 2 : 1;
+
+        if (out + need >= cap) {
+            buf[len] = '\0';
+            return 0;
+        }
+        if (need == 2) {
+            buf[out++] = '~';
+            buf[out++] = *t == '~' ? '0' : '1';
+        } else {
+            buf[out++] = *t;
+        }
+    }
+    buf[out] = '\0';
+    return out;
+}

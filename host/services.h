@@ -15,7 +15,7 @@
 #include <hookhost/plugin.h>
 #include <json-c/json.h>
 
-#define HHI_DOC_COUNT 6
+#define HHI_DOC_COUNT 7
 
 /* A copied annotation. */
 struct hhi_annotation {

@@ -115,7 +115,7 @@ if test -x "$work/sizes"; then
 hh_abi 8
 hh_value 48
 hh_annotation 48
-hh_request 144
+hh_request 160
 hh_instance_args 40
 hh_handler 24
 hh_plugin 104

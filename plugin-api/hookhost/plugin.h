@@ -169,6 +169,11 @@ struct hh_abi {
 #define HH_DOC_OUTPUTS             4 /* the target's new outputs (after create
                                         or update, when the engine gives them) */
 #define HH_DOC_PREVIOUS_OUTPUTS    5 /* its outputs before an update or delete */
+#define HH_DOC_INPUT               6 /* the whole input document the target came
+                                        from, in its engine's own format (see
+                                        hh_request.input_format), so a hook can
+                                        judge related resources; read it only
+                                        through get_value/get_member */
 
 /* JSON value types reported in struct hh_value. */
 #define HH_VALUE_NULL    0
@@ -244,6 +249,12 @@ struct hh_request {
     const char *previous_outputs;    /* JSON text of HH_DOC_PREVIOUS_OUTPUTS, or NULL */
     size_t previous_outputs_length;
     const char *physical_id;         /* the engine's id of the target, or NULL */
+    const char *input_format;        /* HH_DOC_INPUT's format: "cloudformation-template",
+                                        "cloudformation-change-set", "terraform-plan",
+                                        "pulumi-preview", "cloudformation-hook-input";
+                                        NULL when there is none */
+    const char *input_pointer;       /* JSON pointer of the target in HH_DOC_INPUT,
+                                        e.g. "/resource_changes/3", or NULL */
 };
 
 /* What the host hands to hh_plugin.create. */
@@ -411,7 +422,7 @@ HH_STATIC_ASSERT(offsetof(struct hh_host_api, host_version) == 8, "hh_host_api l
 /* LP64/LLP64 sizes, pinned on the 64-bit platforms we ship for. */
 HH_STATIC_ASSERT(sizeof(struct hh_value) == 48, "hh_value size");
 HH_STATIC_ASSERT(sizeof(struct hh_annotation) == 48, "hh_annotation size");
-HH_STATIC_ASSERT(sizeof(struct hh_request) == 144, "hh_request size");
+HH_STATIC_ASSERT(sizeof(struct hh_request) == 160, "hh_request size");
 HH_STATIC_ASSERT(sizeof(struct hh_instance_args) == 40, "hh_instance_args size");
 HH_STATIC_ASSERT(sizeof(struct hh_handler) == 24, "hh_handler size");
 HH_STATIC_ASSERT(sizeof(struct hh_plugin) == 104, "hh_plugin size");
