@@ -6,11 +6,7 @@
 
 static void member(FILE *out, const char *key, const char *value, int comma)
 {
-    if (comma)
-        putc_unlocked(',', out);
-    hhi_json_write_string(out, key);
-    putc_unlocked(':', out);
-    hhi_json_write_string(out, value);
+    hhi_json_write_member(out, key, value, !comma);
 }
 
 static void write_summary(FILE *out, const struct hhi_summary *s)
@@ -34,7 +30,8 @@ static void write_hooks(FILE *out, const struct hhi_hookset *set)
         fputs_unlocked(i ? ",{" : "{", out);
         member(out, "hook", h->name, 0);
         member(out, "typeName", h->plugin->desc.type_name, 1);
-        member(out, "hookVersion", h->plugin->desc.version, 1);
+        member(out, "hookVersion", h->version, 1);
+        member(out, "pluginVersion", h->plugin->desc.version, 1);
         member(out, "failureMode", hhi_failure_mode_name(h->config.failure_mode), 1);
         member(out, "status", hhi_hook_active(h) ? "ENABLED" : "DISABLED", 1);
         member(out, "source", h->source, 1);
@@ -65,12 +62,17 @@ static void write_result(FILE *out, const struct hhi_result *r)
 
     putc_unlocked('{', out);
     member(out, "file", r->op->source, 0);
+    /* The resource's line in the file, when the input format knows it. */
+    if (r->op->line > 0)
+        fprintf(out, ",\"line\":%zu", r->op->line);
+    else
+        fputs_unlocked(",\"line\":null", out);
     member(out, "logicalId", r->op->logical_id, 1);
     member(out, "targetType", r->op->target_type, 1);
     member(out, "action", hhi_action_name(r->op->action), 1);
     member(out, "invocationPoint", hhi_point_name(r->op->point), 1);
     member(out, "hook", r->hook->name, 1);
-    member(out, "hookVersion", r->hook->plugin->desc.version, 1);
+    member(out, "hookVersion", r->hook->version, 1);
     member(out, "status", r->status == HH_STATUS_SUCCESS ? "SUCCESS" : "FAILED", 1);
     member(out, "hookStatus", hhi_result_hook_status(r), 1);
     member(out, "failureMode", hhi_failure_mode_name(r->failure_mode), 1);
