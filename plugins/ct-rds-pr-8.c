@@ -5,6 +5,10 @@
  * Judged as the Control Tower cfn-guard rule judges it (see README.md): the
  * engine must be one of the listed strings exactly, or the instance is not
  * judged; the period must be an integer, so "7" (a string) and 7.0 fail.
+ * Terraform's aws_db_instance and Pulumi's aws:rds/instance:Instance are
+ * judged the same way on engine and backup_retention_period
+ * (backupRetentionPeriod); a value known only after apply is a string, so
+ * it matches nothing.
  */
 #include "config.h"
 
@@ -146,18 +150,116 @@ static void judge(const struct pu_doc *doc, int32_t rc, const struct hh_value *p
     }
 }
 
+/* A DB instance type and how its engine names the two properties. */
+struct rds_target {
+    const char *type;
+    const char *engine;    /* the Engine property */
+    const char *retention; /* the BackupRetentionPeriod property */
+};
+
+static const struct rds_target rds_targets[] = {
+    { TARGET_TYPE, "Engine", "BackupRetentionPeriod" },
+    { "aws_db_instance", "engine", "backup_retention_period" },
+    { "aws:rds/instance:Instance", "engine", "backupRetentionPeriod" },
+};
+
+#define TARGET_COUNT (sizeof(rds_targets) / sizeof(rds_targets[0]))
+
+/* Terraform or Pulumi: is the engine one the control covers?  If not, say why. */
+static bool attr_engine_covered(const struct pu_doc *doc, const struct rds_target *t,
+                                struct verdict *vd)
+{
+    struct pu_pointer p;
+    struct hh_value v;
+
+    if (pu_attr(doc, "", t->engine, &p, &v) != HH_OK) {
+        pu_buf_addf(&vd->note, "%s is not set", t->engine);
+        return false;
+    }
+    if (pu_pred_string_in(&v, engines))
+        return true;
+    pu_buf_addf(&vd->note, "%s is ", t->engine);
+    pu_buf_describe_attr(&vd->note, doc, p.text, &v);
+    if (pu_is_unknown(&v))
+        pu_buf_add(&vd->note, ", so it cannot be judged");
+    else
+        pu_buf_add(&vd->note, v.type == HH_VALUE_STRING
+                                  ? ", not one of the engines the control covers"
+                                  : ", not a string naming a covered engine");
+    return false;
+}
+
+/*
+ * Terraform or Pulumi: judge the DB instance attributes (an object).  The
+ * attributes have a schema type, so a list is no integer: cfn-guard's
+ * item-by-item reading of lists does not apply.
+ */
+static void check_attrs(const struct pu_doc *doc, const struct rds_target *t,
+                        struct verdict *vd)
+{
+    struct pu_pointer p;
+    struct hh_value v;
+
+    if (!attr_engine_covered(doc, t, vd))
+        return;
+    vd->judged++;
+    if (pu_attr(doc, "", t->retention, &p, &v) != HH_OK) {
+        pu_buf_addf(&vd->reasons, "%s is not set (RDS then keeps backups for 1 day)",
+                    t->retention);
+        return;
+    }
+    if (pu_pred_int_ge(&v, &min_retention)) {
+        pu_buf_addf(&vd->note, "%s is %lld", t->retention, (long long)v.integer);
+        return;
+    }
+    pu_buf_addf(&vd->reasons, "%s is ", t->retention);
+    pu_buf_describe_attr(&vd->reasons, doc, p.text, &v);
+    if (v.type == HH_VALUE_INTEGER && v.integer == 0)
+        pu_buf_add(&vd->reasons, " (automated backups disabled)");
+    pu_buf_add(&vd->reasons, pu_is_unknown(&v) ? ", so it cannot be verified"
+                                               : ", not an integer of at least 7");
+}
+
+static void judge_attrs(const struct pu_doc *doc, const struct rds_target *t, int32_t rc,
+                        const struct hh_value *props, struct verdict *vd)
+{
+    if (rc == HH_ERR_NOT_FOUND) {
+        pu_buf_addf(&vd->reasons, "the DB instance has no properties, so neither %s nor %s "
+                    "is set", t->engine, t->retention);
+    } else if (props->type == HH_VALUE_OBJECT) {
+        check_attrs(doc, t, vd);
+    } else {
+        pu_buf_add(&vd->reasons, "the DB instance's properties are ");
+        pu_buf_describe_attr(&vd->reasons, doc, "", props);
+        pu_buf_add(&vd->reasons, ", not an object");
+    }
+}
+
+static const struct rds_target *find_target(const char *type)
+{
+    size_t i;
+
+    for (i = 0; i < TARGET_COUNT; i++) {
+        if (strcmp(type, rds_targets[i].type) == 0)
+            return &rds_targets[i];
+    }
+    return NULL;
+}
+
 static void HH_CALL rds_invoke(void *instance, hh_context *ctx, const struct hh_request *req)
 {
     const struct hh_host_api *host = ((const struct pu_instance *)instance)->host;
+    const struct rds_target *t = find_target(req->target_type);
     struct pu_doc doc = { host, ctx, HH_DOC_PROPERTIES };
     char reasons[PU_REASONS_MAX], note[PU_REASONS_MAX], text[PU_REASONS_MAX + 64];
     struct verdict vd;
     struct hh_value props;
     int32_t rc;
 
-    if (strcmp(req->target_type, TARGET_TYPE) != 0) {
+    if (t == NULL) {
         pu_answer(host, ctx, HH_STATUS_FAILED, HH_ERROR_UNSUPPORTED_TARGET,
-                  "[CT.RDS.PR.8]: only " TARGET_TYPE " resources are supported");
+                  "[CT.RDS.PR.8]: only " TARGET_TYPE ", aws_db_instance and "
+                  "aws:rds/instance:Instance resources are supported");
         return;
     }
     rc = pu_read_properties(&doc, req, &props);
@@ -166,7 +268,10 @@ static void HH_CALL rds_invoke(void *instance, hh_context *ctx, const struct hh_
     pu_buf_init(&vd.reasons, reasons, sizeof(reasons));
     pu_buf_init(&vd.note, note, sizeof(note));
     vd.judged = 0;
-    judge(&doc, rc, &props, &vd);
+    if (t == &rds_targets[0])
+        judge(&doc, rc, &props, &vd);
+    else
+        judge_attrs(&doc, t, rc, &props, &vd);
     if (vd.reasons.len > 0) {
         pu_control_fail(host, ctx, &control, vd.reasons.text);
         return;
@@ -179,11 +284,15 @@ static void HH_CALL rds_invoke(void *instance, hh_context *ctx, const struct hh_
     pu_control_pass(host, ctx, &control, vd.judged == 0, text);
 }
 
-static const char *const targets[] = { TARGET_TYPE };
+static const char *const targets[] = {
+    TARGET_TYPE, "aws_db_instance", "aws:rds/instance:Instance",
+};
+
+#define TARGET_NAMES (sizeof(targets) / sizeof(targets[0]))
 
 static const struct hh_handler handlers[] = {
-    { HH_POINT_PRE_PROVISION, HH_ACTION_CREATE, targets, 1 },
-    { HH_POINT_PRE_PROVISION, HH_ACTION_UPDATE, targets, 1 },
+    { HH_POINT_PRE_PROVISION, HH_ACTION_CREATE, targets, TARGET_NAMES },
+    { HH_POINT_PRE_PROVISION, HH_ACTION_UPDATE, targets, TARGET_NAMES },
 };
 
 static const struct hh_plugin descriptor = {
@@ -191,7 +300,8 @@ static const struct hh_plugin descriptor = {
     "Hookhost::ControlTower::RdsBackupRetention",
     "1.0.0",
     "AWS Control Tower proactive control CT.RDS.PR.8: require an Amazon RDS database "
-    "instance to have automatic backups configured (BackupRetentionPeriod of at least 7).",
+    "instance to have automatic backups configured (BackupRetentionPeriod of at least 7; "
+    "CloudFormation, Terraform and Pulumi).",
     HH_FAILURE_MODE_FAIL,
     HH_PLUGIN_FLAG_CONCURRENT,
     "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",

@@ -10,6 +10,11 @@
  * resource is not a target of the control must produce no result.  A case
  * whose Properties is not an object is invalid CloudFormation: hookhost
  * refuses the file (exit 2) before any hook runs, whatever cfn-guard says.
+ *
+ * The same plugins on Terraform plans and Pulumi previews are checked
+ * against the hand-written tests/data/controls/{terraform-plan,
+ * pulumi-preview,judged-alone}/expected.txt: every result of the three
+ * control hooks, its status, annotation and a text its message must hold.
  */
 #include "config.h"
 
@@ -324,6 +329,259 @@ static void test_ct_ec2_pr_4(void **state)
     test_control(&controls[2]);
 }
 
+/* ------------------------------------------- Terraform and Pulumi inputs */
+
+/* A corpus of whole input documents and its hand-written expectations. */
+struct engine_corpus {
+    const char *dir;    /* under tests/data/controls */
+    const char *format; /* hookhost eval --input-format */
+};
+
+static const struct engine_corpus engine_corpora[] = {
+    { "terraform-plan", "terraform-plan" },
+    { "pulumi-preview", "pulumi-preview" },
+    { "judged-alone", "cloudformation-template" },
+};
+
+#define ENGINE_CASES_MAX 512
+
+/* One line of an engine corpus's expected.txt. */
+struct engine_case {
+    char file[128];
+    char logical_id[512];
+    char control[32]; /* a controls[].dir */
+    char verdict[8];  /* PASS, SKIP or FAIL */
+    char text[512];   /* must appear in the message; may be empty */
+};
+
+static const struct control *control_by_dir(const char *dir)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(controls) / sizeof(controls[0]); i++) {
+        if (strcmp(controls[i].dir, dir) == 0)
+            return &controls[i];
+    }
+    return NULL;
+}
+
+/* Parse "FILE LOGICAL-ID CONTROL VERDICT [TEXT]"; false for a malformed line. */
+static bool parse_engine_case(const char *line, struct engine_case *k)
+{
+    const char *rest;
+    int used = 0;
+    size_t n;
+
+    memset(k, 0, sizeof(*k));
+    if (sscanf(line, "%127s %511s %31s %7s%n", k->file, k->logical_id, k->control, k->verdict,
+               &used) != 4)
+        return false;
+    rest = line + used;
+    rest += strspn(rest, " \t");
+    n = strcspn(rest, "\r\n");
+    if (n >= sizeof(k->text))
+        return false;
+    memcpy(k->text, rest, n);
+    return control_by_dir(k->control) != NULL &&
+           (strcmp(k->verdict, "PASS") == 0 || strcmp(k->verdict, "SKIP") == 0 ||
+            strcmp(k->verdict, "FAIL") == 0);
+}
+
+/* Read dir/expected.txt into a new array of *count cases. */
+static struct engine_case *read_engine_cases(const char *dir, size_t *count)
+{
+    struct engine_case *cases = calloc(ENGINE_CASES_MAX, sizeof(*cases));
+    char path[PATH_MAX_LEN], line[1536];
+    FILE *f;
+
+    assert_non_null(cases);
+    join_path(path, sizeof(path), dir, "expected.txt");
+    f = fopen(path, "r");
+    assert_non_null(f);
+    *count = 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        assert_true(*count < ENGINE_CASES_MAX);
+        if (!parse_engine_case(line, &cases[*count]))
+            fail_msg("%s: malformed line: %s", path, line);
+        (*count)++;
+    }
+    fclose(f);
+    assert_true(*count > 0);
+    return cases;
+}
+
+/* The status of the annotation named name in result, or NULL. */
+static const char *annotation_status(json_object *result, const char *name)
+{
+    json_object *list;
+    size_t i;
+
+    if (result == NULL || !json_object_object_get_ex(result, "annotations", &list))
+        return NULL;
+    for (i = 0; i < json_object_array_length(list); i++) {
+        json_object *a = json_object_array_get_idx(list, i);
+        const char *n = member_string(a, "annotationName");
+
+        if (n != NULL && strcmp(n, name) == 0)
+            return member_string(a, "status");
+    }
+    return NULL;
+}
+
+/* Does the report hold the result k expects?  Describe it in why. */
+static bool judge_engine_case(const struct engine_case *k, json_object *report, char *why,
+                              size_t size)
+{
+    const struct control *c = control_by_dir(k->control);
+    json_object *r = find_result(report, k->logical_id, c->type_name);
+    const char *status = member_string(r, "status");
+    const char *code = member_string(r, "errorCode");
+    const char *message = member_string(r, "message");
+    const char *annotation = annotation_status(r, c->id);
+    bool ok;
+
+    snprintf(why, size, "status %s, errorCode %s, annotation %s, message %.600s",
+             status ? status : "(none)", code ? code : "(none)",
+             annotation ? annotation : "(none)", message ? message : "(none)");
+    if (status == NULL || message == NULL || annotation == NULL)
+        return false;
+    if (strcmp(k->verdict, "FAIL") == 0)
+        ok = strcmp(status, "FAILED") == 0 && code != NULL &&
+             strcmp(code, "NonCompliant") == 0 && strncmp(message, "[CT.", 4) == 0 &&
+             strcmp(annotation, "FAILED") == 0;
+    else
+        ok = strcmp(status, "SUCCESS") == 0 &&
+             strcmp(annotation, strcmp(k->verdict, "PASS") == 0 ? "PASSED" : "SKIPPED") == 0;
+    return ok && strstr(message, k->text) != NULL;
+}
+
+/* Run hookhost eval --input-format format over one input document. */
+static json_object *run_engine_eval(const char *hooks_dir, const char *format,
+                                    const char *path, struct hh_run *run)
+{
+    const char *args[] = {
+        "eval", "--hooks-dir", hooks_dir,
+        "--plugin-dir", hh_test_env("HOOKHOST_TEST_PLUGIN_DIR"),
+        "--format", "json", "--input-format", format, path, NULL,
+    };
+
+    assert_int_equal(hh_run_hookhost(run, args, NULL), 0);
+    return run->out_len > 0 ? json_tokener_parse(run->out) : NULL;
+}
+
+/* Did hookhost refuse the run because it cannot read this input format? */
+static bool format_unsupported(const struct hh_run *run)
+{
+    static const char *const signs[] = {
+        "unknown option", "input-format", "input format", "not a CloudFormation template",
+        "not a recognised input",
+    };
+    size_t i;
+
+    if (run->exit_code != 2)
+        return false;
+    for (i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+        if (strstr(run->err, signs[i]) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Check the cases [first, first + n) of one file; returns the mismatches,
+ * or -1 when hookhost cannot read the format at all.
+ */
+static int check_engine_file(const struct engine_corpus *e, const char *dir, const char *hooks,
+                             const struct engine_case *cases, size_t n)
+{
+    char path[PATH_MAX_LEN], why[1024];
+    int mismatches = 0, want_exit = 0;
+    struct hh_run run;
+    json_object *report;
+    size_t i;
+
+    join_path(path, sizeof(path), dir, cases[0].file);
+    report = run_engine_eval(hooks, e->format, path, &run);
+    if (report == NULL && format_unsupported(&run)) {
+        hh_run_free(&run);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        if (strcmp(cases[i].verdict, "FAIL") == 0)
+            want_exit = 1;
+        if (!judge_engine_case(&cases[i], report, why, sizeof(why))) {
+            fprintf(stderr, "%s/%s: %s under %s: expected %s%s%s, got %s\n%s", e->dir,
+                    cases[i].file, cases[i].logical_id, cases[i].control, cases[i].verdict,
+                    cases[i].text[0] ? " with " : "", cases[i].text, why, run.err);
+            mismatches++;
+        }
+    }
+    /* Nothing else judged, and the exit status follows the FAIL-mode hooks. */
+    if (result_count(report) != n || run.exit_code != want_exit) {
+        fprintf(stderr, "%s/%s: %zu results and exit %d, expected %zu and exit %d\n%s",
+                e->dir, cases[0].file, result_count(report), run.exit_code, n, want_exit,
+                run.err);
+        mismatches++;
+    }
+    json_object_put(report);
+    hh_run_free(&run);
+    return mismatches;
+}
+
+static void test_engine_corpus(const struct engine_corpus *e)
+{
+    char hooks[PATH_MAX_LEN], dir[PATH_MAX_LEN], path[PATH_MAX_LEN];
+    struct engine_case *cases;
+    size_t count, first, n;
+    int mismatches = 0, rc = 0;
+
+    join_path(path, sizeof(path), hh_test_env("HOOKHOST_TEST_SRCDIR"), "data/controls");
+    join_path(dir, sizeof(dir), path, e->dir);
+    cases = read_engine_cases(dir, &count);
+    make_temp_dir(hooks, sizeof(hooks));
+    write_hook(hooks, "10-s3.json", "ct-s3-pr-1.so", NULL, "{}");
+    write_hook(hooks, "20-rds.json", "ct-rds-pr-8.so", NULL, "{}");
+    write_hook(hooks, "30-ec2.json", "ct-ec2-pr-4.so", NULL, "{}");
+    /* The lines of one file follow each other: one hookhost run per file. */
+    for (first = 0; first < count && rc >= 0; first += n) {
+        for (n = 1; first + n < count && strcmp(cases[first + n].file, cases[first].file) == 0;
+             n++)
+            ;
+        rc = check_engine_file(e, dir, hooks, cases + first, n);
+        if (rc > 0)
+            mismatches += rc;
+    }
+    remove_dir(hooks);
+    free(cases);
+    if (rc < 0) {
+        printf("%s: hookhost cannot read %s input: %zu cases skipped\n", e->dir, e->format,
+               count);
+        skip();
+    }
+    printf("%s: %zu cases, %d mismatches\n", e->dir, count, mismatches);
+    assert_int_equal(mismatches, 0);
+}
+
+static void test_terraform_plans(void **state)
+{
+    (void)state;
+    test_engine_corpus(&engine_corpora[0]);
+}
+
+static void test_pulumi_previews(void **state)
+{
+    (void)state;
+    test_engine_corpus(&engine_corpora[1]);
+}
+
+static void test_engine_types_judged_alone(void **state)
+{
+    (void)state;
+    test_engine_corpus(&engine_corpora[2]);
+}
+
 /* ------------------------------------------------- instance types, noop */
 
 #define MIXED_TEMPLATE "data/controls/instance-type/mixed.json"
@@ -461,6 +719,9 @@ int main(void)
         cmocka_unit_test(test_ct_s3_pr_1),
         cmocka_unit_test(test_ct_rds_pr_8),
         cmocka_unit_test(test_ct_ec2_pr_4),
+        cmocka_unit_test(test_terraform_plans),
+        cmocka_unit_test(test_pulumi_previews),
+        cmocka_unit_test(test_engine_types_judged_alone),
         cmocka_unit_test(test_instance_type_two_configurations),
         cmocka_unit_test(test_instance_type_bad_configuration),
         cmocka_unit_test(test_noop),

@@ -481,3 +481,84 @@ void pu_answer(const struct hh_host_api *host, hh_context *ctx, int32_t status,
 {
     host->set_result(ctx, status, error_code, message, message != NULL ? strlen(message) : 0);
 }
+
+/* ------------------------------------------------ Terraform and Pulumi */
+
+bool pu_is_unknown(const struct hh_value *v)
+{
+    return v->type == HH_VALUE_STRING &&
+           (strcmp(v->string, PU_KNOWN_AFTER_APPLY) == 0 ||
+            strcmp(v->string, PU_PULUMI_UNKNOWN) == 0);
+}
+
+int32_t pu_attr(const struct pu_doc *doc, const char *base, const char *key,
+                struct pu_pointer *p, struct hh_value *v)
+{
+    int32_t rc;
+
+    pu_pointer_init(p, base);
+    if (!pu_pointer_key(p, key))
+        return HH_ERR_NOT_FOUND;
+    rc = pu_get(doc, p->text, v);
+    if (rc == HH_OK && v->type == HH_VALUE_NULL)
+        return HH_ERR_NOT_FOUND;
+    return rc;
+}
+
+void pu_buf_describe_attr(struct pu_buf *b, const struct pu_doc *doc, const char *pointer,
+                          const struct hh_value *v)
+{
+    if (v->type == HH_VALUE_STRING && strcmp(v->string, PU_KNOWN_AFTER_APPLY) == 0)
+        pu_buf_add(b, "not known until apply (\"" PU_KNOWN_AFTER_APPLY "\")");
+    else if (v->type == HH_VALUE_STRING && strcmp(v->string, PU_PULUMI_UNKNOWN) == 0)
+        pu_buf_add(b, "not known until the update (Pulumi's unknown value)");
+    else
+        pu_buf_describe(b, doc, pointer, v);
+}
+
+bool pu_get_string(const struct pu_doc *doc, const char *pointer, bool known_only,
+                   char *buf, size_t size)
+{
+    struct hh_value v;
+
+    if (size > 0)
+        buf[0] = '\0';
+    if (pu_get(doc, pointer, &v) != HH_OK || v.type != HH_VALUE_STRING ||
+        strlen(v.string) != v.length || v.length >= size || (known_only && pu_is_unknown(&v)))
+        return false;
+    memcpy(buf, v.string, v.length + 1);
+    return true;
+}
+
+bool pu_string_at(const struct pu_doc *doc, const char *pointer, const char *s)
+{
+    struct hh_value v;
+
+    return pu_get(doc, pointer, &v) == HH_OK && v.type == HH_VALUE_STRING &&
+           v.length == strlen(s) && memcmp(v.string, s, v.length) == 0;
+}
+
+bool pu_array_has_string(const struct pu_doc *doc, const char *pointer, const char *s)
+{
+    struct hh_value item;
+    size_t i;
+
+    for (i = 0; pu_member(doc, pointer, i, NULL, &item) == HH_OK; i++) {
+        if (item.type == HH_VALUE_STRING && item.length == strlen(s) &&
+            memcmp(item.string, s, item.length) == 0)
+            return true;
+    }
+    return false;
+}
+
+void pu_pointer_join(struct pu_pointer *p, const char *base, ...)
+{
+    const char *key;
+    va_list ap;
+
+    pu_pointer_init(p, base);
+    va_start(ap, base);
+    while ((key = va_arg(ap, const char *)) != NULL)
+        pu_pointer_key(p, key);
+    va_end(ap);
+}

@@ -15,8 +15,10 @@
 
 #if defined(__GNUC__)
 #define PU_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define PU_SENTINEL __attribute__((sentinel))
 #else
 #define PU_PRINTF(f, a)
+#define PU_SENTINEL
 #endif
 
 /* One document of the current call, as the host exposes it. */
@@ -165,6 +167,52 @@ bool pu_intrinsic_name(const struct pu_doc *doc, const char *pointer,
  */
 void pu_buf_describe(struct pu_buf *b, const struct pu_doc *doc, const char *pointer,
                      const struct hh_value *v);
+
+/* ------------------------------------------------ Terraform and Pulumi */
+
+/*
+ * The value the host gives a Terraform attribute that is known only after
+ * apply (CloudFormation's own marker for such values in change sets).
+ */
+#define PU_KNOWN_AFTER_APPLY "{{changeSet:KNOWN_AFTER_APPLY}}"
+/* Pulumi's placeholder for a value unknown during a preview (UnknownStringValue). */
+#define PU_PULUMI_UNKNOWN "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+
+/* Is v one of the placeholders for a value not known before the change is applied? */
+bool pu_is_unknown(const struct hh_value *v);
+
+/*
+ * Read attribute key of the object at base as Terraform and Pulumi name it:
+ * exactly as written (no camelCase fallback), and a null value is an unset
+ * attribute, reported as HH_ERR_NOT_FOUND.  *p receives its pointer.
+ */
+int32_t pu_attr(const struct pu_doc *doc, const char *base, const char *key,
+                struct pu_pointer *p, struct hh_value *v);
+
+/*
+ * pu_buf_describe, except that an unknown placeholder reads `not known
+ * until apply ("{{changeSet:KNOWN_AFTER_APPLY}}")` (Terraform's) or `not
+ * known until the update (Pulumi's unknown value)`.
+ */
+void pu_buf_describe_attr(struct pu_buf *b, const struct pu_doc *doc, const char *pointer,
+                          const struct hh_value *v);
+
+/*
+ * Copy the string at pointer into buf (size bytes).  False when it is
+ * absent, not a string, holds a NUL, does not fit, or (known_only) is an
+ * unknown placeholder; buf is then "".
+ */
+bool pu_get_string(const struct pu_doc *doc, const char *pointer, bool known_only,
+                   char *buf, size_t size);
+
+/* Is the value at pointer the string s (compared exactly)? */
+bool pu_string_at(const struct pu_doc *doc, const char *pointer, const char *s);
+
+/* Is s one of the strings of the array at pointer? */
+bool pu_array_has_string(const struct pu_doc *doc, const char *pointer, const char *s);
+
+/* Pointer base + "/" + each of the keys (escaped), NULL-ended. */
+void pu_pointer_join(struct pu_pointer *p, const char *base, ...) PU_SENTINEL;
 
 /* --------------------------------------------------- answering a control */
 
