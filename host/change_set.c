@@ -2,6 +2,7 @@
 
 #include "change_set.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,9 +70,40 @@ const char *hhi_change_set_source(struct hhi_change_set *cs, const char *path,
     return copy;
 }
 
+/* "FILE:LINE" of an operation, or "FILE" when the line is unknown. */
+static const char *where(const struct hhi_operation *op, char *buf, size_t cap)
+{
+    if (op->line == 0)
+        return op->source != NULL ? op->source : "input";
+    snprintf(buf, cap, "%.*s:%zu", (int)(cap - 32), op->source != NULL ? op->source : "input",
+             op->line);
+    return buf;
+}
+
+static int check_names(const struct hhi_operation *op, struct hhi_error *err)
+{
+    size_t type = op->target_type != NULL ? strlen(op->target_type) : 0;
+    size_t id = op->logical_id != NULL ? strlen(op->logical_id) : 0;
+    char buf[4200];
+
+    if (type > HHI_TARGET_TYPE_MAX)
+        return hhi_error_set(err, HHI_EINPUT,
+                             "%s: a resource type of %zu bytes, longer than the limit of %d",
+                             where(op, buf, sizeof(buf)), type, HHI_TARGET_TYPE_MAX);
+    if (id > HHI_LOGICAL_ID_MAX)
+        return hhi_error_set(err, HHI_EINPUT,
+                             "%s: a logical id of %zu bytes, longer than the limit of %d",
+                             where(op, buf, sizeof(buf)), id, HHI_LOGICAL_ID_MAX);
+    return HHI_OK;
+}
+
 int hhi_change_set_add(struct hhi_change_set *cs, const struct hhi_operation *op,
                        struct hhi_error *err)
 {
+    int rc = check_names(op, err);
+
+    if (rc != HHI_OK)
+        return rc;
     if (grow((void **)&cs->ops, &cs->cap, cs->count, sizeof(*cs->ops)) != 0)
         return hhi_error_set(err, HHI_ENOMEM, "out of memory");
     cs->ops[cs->count++] = *op;

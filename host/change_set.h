@@ -61,7 +61,18 @@ const char *hhi_change_set_source(struct hhi_change_set *cs, const char *path,
 const char *hhi_change_set_strndup(struct hhi_change_set *cs, const char *s, size_t len,
                                    struct hhi_error *err);
 
-/* Append an operation (copied; its pointers must live as long as cs). */
+/*
+ * The longest target type and logical id (or address, URN) an operation
+ * may have: no engine's names come near, so longer ones are refused as
+ * malformed input rather than carried into every report and hook.
+ */
+#define HHI_TARGET_TYPE_MAX 256
+#define HHI_LOGICAL_ID_MAX 4096
+
+/*
+ * Append an operation (copied; its pointers must live as long as cs).
+ * A type or logical id over the limits above is refused (HHI_EINPUT).
+ */
 int hhi_change_set_add(struct hhi_change_set *cs, const struct hhi_operation *op,
                        struct hhi_error *err);
 

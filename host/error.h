@@ -6,6 +6,7 @@
 #ifndef HOOKHOST_HOST_ERROR_H
 #define HOOKHOST_HOST_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum hhi_error_code {
@@ -30,13 +31,24 @@ struct hhi_error {
 /*
  * Record an error (the first one wins, so the place that detected it names
  * it) and return code, for `return hhi_error_set(err, ...)`.  err may be NULL.
- * Newlines in the message are replaced so the message stays one line.
+ * The message stays one line (see hhi_error_vformat).
  */
 int hhi_error_set(struct hhi_error *err, int code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* hhi_error_set with a va_list. */
+int hhi_error_vset(struct hhi_error *err, int code, const char *fmt, va_list ap);
+
+/*
+ * Format a message into dst (cap bytes) as hhi_error_set does: one line of
+ * valid UTF-8 (control characters become spaces, invalid bytes '?'), and
+ * when too long its start and its end, joined by " ... ", so that both the
+ * name of the file and what is wrong with it survive a very long name.
+ */
+void hhi_error_vformat(char *dst, size_t cap, const char *fmt, va_list ap);
 
 /* Forget a recorded error. */
 void hhi_error_clear(struct hhi_error *err);

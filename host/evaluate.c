@@ -9,12 +9,15 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "isolation_call.h"
+#include "redact.h"
 
 void hhi_eval_options_init(struct hhi_eval_options *opts)
 {
     memset(opts, 0, sizeof(*opts));
     opts->max_in_progress = HHI_DEFAULT_MAX_IN_PROGRESS;
     opts->max_hooks_per_resource = HHI_DEFAULT_MAX_HOOKS_PER_RESOURCE;
+    opts->budget_seconds = HHI_DEFAULT_BUDGET;
 }
 
 const char *hhi_verdict_name(enum hhi_verdict v)
@@ -60,6 +63,8 @@ struct worker {
     struct hhi_arena arena;      /* this thread's messages */
     struct hhi_error err;
     int rc;
+    atomic_uint *finished;       /* workers done, when the caller polls progress */
+    const struct hhi_budget *budget; /* the evaluation's time */
 };
 
 static const char *json_text(json_object *v, size_t *len)
@@ -108,14 +113,11 @@ static void op_request_init(struct op_request *r, const struct hhi_operation *op
     r->op = op;
 }
 
+/* In-process or in a worker, within the hook's timeout and the budget. */
 static void call_plugin(struct hhi_hook *hook, struct hh_context *ctx,
-                        const struct hh_request *req)
+                        const struct hh_request *req, const struct hhi_budget *budget)
 {
-    if (hook->serialize)
-        pthread_mutex_lock(&hook->lock);
-    hook->plugin->desc.invoke(hook->instance, ctx, req);
-    if (hook->serialize)
-        pthread_mutex_unlock(&hook->lock);
+    hhi_hook_call(hook, ctx, req, budget);
 }
 
 static void sleep_seconds(uint32_t s)
@@ -146,13 +148,18 @@ static int prepare_callback(struct hh_context *ctx, struct hh_request *req,
 
 /* Run one hook on one operation, re-invoking while it answers IN_PROGRESS. */
 static void invoke_hook(struct hhi_hook *hook, const struct op_request *opreq,
-                        const struct hhi_eval_options *opts, struct hh_context *ctx,
-                        struct hhi_result *r, char *callback_copy, size_t cap)
+                        const struct hhi_eval_options *opts, const struct hhi_budget *budget,
+                        struct hh_context *ctx, struct hhi_result *r, char *callback_copy,
+                        size_t cap)
 {
     struct hh_request req = opreq->req;
     json_object *callback_doc = NULL;
 
     req.hook_type_name = hook->name;
+    if (!hhi_budget_allows_start(budget, ctx)) {
+        r->invocations = 0; /* not run at all */
+        return;
+    }
     for (r->invocations = 1;; r->invocations++) {
         hhi_context_reset(ctx);
         ctx->hook_name = hook->name;
@@ -163,10 +170,16 @@ static void invoke_hook(struct hhi_hook *hook, const struct op_request *opreq,
         ctx->docs[HH_DOC_INPUT] = opreq->op->input;
         ctx->docs[HH_DOC_CONFIGURATION] = hook->config.properties;
         ctx->docs[HH_DOC_CALLBACK_CONTEXT] = callback_doc;
+        ctx->sensitive = opreq->op->sensitive;
         req.invocation_count = r->invocations;
-        call_plugin(hook, ctx, &req);
+        call_plugin(hook, ctx, &req, budget);
         if (!ctx->answered || ctx->broken || ctx->status != HH_STATUS_IN_PROGRESS ||
             r->invocations > opts->max_in_progress)
+            break;
+        /* The wait counts against the budget. */
+        if (!hhi_budget_allows_wait(budget, ctx->callback_delay < HHI_MAX_CALLBACK_DELAY
+                                                ? ctx->callback_delay : HHI_MAX_CALLBACK_DELAY,
+                                    ctx))
             break;
         if (prepare_callback(ctx, &req, &callback_doc) != 0) {
             ctx->broken = true;
@@ -208,21 +221,55 @@ static void judge(struct hh_context *ctx, const struct hhi_eval_options *opts,
     }
 }
 
+/* The texts of an annotation, redacted where they quote a sensitive value. */
+static int redact_annotation(struct hhi_annotation *a, json_object *sensitive)
+{
+    int rc = hhi_redact_owned(&a->name, sensitive);
+
+    if (rc == HHI_OK)
+        rc = hhi_redact_owned(&a->status_message, sensitive);
+    if (rc == HHI_OK)
+        rc = hhi_redact_owned(&a->remediation_message, sensitive);
+    if (rc == HHI_OK)
+        rc = hhi_redact_owned(&a->remediation_link, sensitive);
+    return rc;
+}
+
+/* Keep the message (redacted: no sensitive value is ever kept) in the arena. */
+static const char *keep_message(struct worker *w, const struct hhi_operation *op,
+                                const char *msg)
+{
+    char *redacted = NULL;
+    const char *kept;
+    size_t len = strlen(msg);
+
+    if (len == 0)
+        return "";
+    if (op->sensitive != NULL && hhi_redact(&redacted, &len, msg, len, op->sensitive) != HHI_OK)
+        return NULL;
+    kept = hhi_arena_strndup(&w->arena, redacted != NULL ? redacted : msg, len);
+    free(redacted);
+    return kept;
+}
+
 static int record(struct worker *w, struct hhi_hook *hook, const struct hhi_operation *op,
                   struct hh_context *ctx, struct hhi_result *r)
 {
     char msg[HH_MESSAGE_MAX + 256];
-    size_t len;
+    size_t i;
 
     judge(ctx, w->opts, r, msg, sizeof(msg));
     r->op = op;
     r->hook = hook;
     r->failure_mode = hook->config.failure_mode;
-    len = strlen(msg);
-    r->message = len == 0 ? "" : hhi_arena_strndup(&w->arena, msg, len);
+    hhi_context_take_annotations(ctx, &r->annotations, &r->annotation_count);
+    r->message = keep_message(w, op, msg);
     if (r->message == NULL)
         return hhi_error_set(&w->err, HHI_ENOMEM, "out of memory");
-    hhi_context_take_annotations(ctx, &r->annotations, &r->annotation_count);
+    for (i = 0; op->sensitive != NULL && i < r->annotation_count; i++) {
+        if (redact_annotation(&r->annotations[i], op->sensitive) != HHI_OK)
+            return hhi_error_set(&w->err, HHI_ENOMEM, "out of memory");
+    }
     return HHI_OK;
 }
 
@@ -242,7 +289,7 @@ static int run_operation(struct worker *w, const struct hhi_operation *op,
     for (i = 0; i < list.count; i++) {
         struct hhi_result *r = &w->results[text->first_result + i];
 
-        invoke_hook(list.hooks[i], &opreq, w->opts, ctx, r, callback_copy, cap);
+        invoke_hook(list.hooks[i], &opreq, w->opts, w->budget, ctx, r, callback_copy, cap);
         rc = record(w, list.hooks[i], op, ctx, r);
         if (rc != HHI_OK)
             return rc;
@@ -265,10 +312,15 @@ static void *run_range(void *arg)
         return NULL;
     }
     hhi_context_init(&ctx, "", &w->set->log);
-    for (i = w->first; i < w->last && w->rc == HHI_OK; i++)
+    for (i = w->first; i < w->last && w->rc == HHI_OK; i++) {
         w->rc = run_operation(w, &w->cs->ops[i], &ctx, callback_copy, HHI_CALLBACK_COPY);
+        if (w->opts->progress != NULL)
+            hhi_progress_add(w->opts->progress);
+    }
     hhi_context_release(&ctx);
     free(callback_copy);
+    if (w->finished != NULL)
+        atomic_fetch_add_explicit(w->finished, 1, memory_order_release);
     return NULL;
 }
 
@@ -372,23 +424,42 @@ static int prepare(struct hhi_match_index *index, const struct hhi_change_set *c
     return HHI_OK;
 }
 
-static int run_workers(struct worker *w, unsigned n)
+/* Redraw the progress line until every worker is done. */
+static void watch_progress(struct hhi_progress *progress, const atomic_uint *finished,
+                           unsigned n)
+{
+    const struct timespec tick = { 0, 50 * 1000 * 1000 };
+
+    while (atomic_load_explicit(finished, memory_order_acquire) < n) {
+        hhi_progress_poll(progress);
+        nanosleep(&tick, NULL);
+    }
+}
+
+/*
+ * Run the workers on threads; without progress the calling thread takes
+ * the first range, with it the calling thread only watches.
+ */
+static int run_workers(struct worker *w, unsigned n, struct hhi_progress *progress,
+                       const atomic_uint *finished)
 {
     pthread_t *threads = calloc(n, sizeof(*threads));
-    unsigned i, started = 0;
+    unsigned i, first = progress != NULL ? 0 : 1, end;
 
     if (threads == NULL)
         return -1;
-    for (i = 1; i < n; i++) {
-        if (pthread_create(&threads[i], NULL, run_range, &w[i]) != 0)
+    for (end = first; end < n; end++) {
+        if (pthread_create(&threads[end], NULL, run_range, &w[end]) != 0)
             break;
-        started = i;
     }
     /* Whatever could not get a thread runs here. */
-    for (i = started + 1; i < n; i++)
+    for (i = end; i < n; i++)
         run_range(&w[i]);
-    run_range(&w[0]);
-    for (i = 1; i <= started; i++)
+    if (first == 1)
+        run_range(&w[0]);
+    else
+        watch_progress(progress, finished, n);
+    for (i = first; i < end; i++)
         pthread_join(threads[i], NULL);
     free(threads);
     return 0;
@@ -419,6 +490,8 @@ int hhi_evaluate(struct hhi_evaluation *out, const struct hhi_hookset *set,
     struct hhi_stack stack;
     struct worker *w = NULL;
     unsigned n = thread_count(opts, cs->count), i;
+    struct hhi_budget budget;
+    atomic_uint finished;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -432,9 +505,11 @@ int hhi_evaluate(struct hhi_evaluation *out, const struct hhi_hookset *set,
     for (i = 0; i < n; i++) {
         w[i] = (struct worker){ set, cs, texts, index, opts, cs->count * i / n,
                                 cs->count * (i + 1) / n, out->results, { NULL },
-                                { 0, "" }, 0 };
+                                { 0, "" }, 0, &finished, &budget };
     }
-    if (run_workers(w, n) != 0)
+    hhi_budget_start(&budget, opts->budget_seconds);
+    atomic_init(&finished, 0);
+    if (run_workers(w, n, opts->progress, &finished) != 0)
         rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
     for (i = 0; i < n; i++) {
         if (rc == HHI_OK && w[i].rc != HHI_OK)

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "hookset.h"
 #include "match_index.h"
+#include "progress.h"
 #include "services.h"
 
 /* CloudFormation lets a hook answer IN_PROGRESS at most 3 times. */
@@ -62,6 +63,9 @@ struct hhi_eval_options {
     unsigned jobs;               /* threads; 0 = one per online CPU */
     unsigned max_in_progress;
     size_t max_hooks_per_resource;
+    unsigned budget_seconds;     /* the evaluation's total time (--budget); 0: none */
+    struct hhi_progress *progress; /* counts finished operations, or NULL; with it
+                                      the calling thread only polls and draws it */
 };
 
 void hhi_eval_options_init(struct hhi_eval_options *opts);

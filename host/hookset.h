@@ -1,9 +1,8 @@
 /*
- * The active hooks: read from a hooks directory holding one JSON file per
- * hook (the plugin to load and its CloudFormation type configuration),
- * each plugin loaded once, each hook's configuration validated against its
- * plugin's schema and an instance created from it.  Hooks run in a defined
- * order: ascending priority, then name.
+ * The active hooks, built from hook specs (the registry's or a hooks
+ * directory's): each plugin loaded once, each hook's configuration
+ * validated against its plugin's schema and an instance created from it.
+ * Hooks run in a defined order: ascending priority, then name.
  */
 #ifndef HOOKHOST_HOST_HOOKSET_H
 #define HOOKHOST_HOST_HOOKSET_H
@@ -15,8 +14,13 @@
 
 #include "error.h"
 #include "hook_config.h"
+#include "hook_spec.h"
+#include "isolation.h"
 #include "loader.h"
 #include "services.h"
+
+struct hhi_pool;
+struct hhi_pool_inputs;
 
 /* CloudFormation's quotas, the defaults. */
 #define HHI_DEFAULT_MAX_HOOKS 100
@@ -25,22 +29,30 @@
 
 struct hhi_hook {
     char *name;                  /* activated as (typeNameAlias or type name) */
-    char *source;                /* the hook file */
+    char *source;                /* where its activation is kept */
+    char *version;               /* registry version, or the plugin's own */
     int32_t priority;
     const struct hhi_plugin *plugin;
     struct hhi_hook_config config;
-    void *instance;              /* NULL for a disabled hook */
+    void *instance;              /* in-process; NULL for a disabled hook */
     bool serialize;              /* invoke under lock (not concurrent-safe) */
     pthread_mutex_t lock;
+    struct hhi_containment containment; /* resolved */
+    struct hhi_pool *pool;       /* process isolation: its workers, each with
+                                    its own instance; NULL in-process */
 };
 
 struct hhi_hookset_options {
-    const char *hooks_dir;
     const char *plugin_dir;
     bool allow_insecure;         /* skip plugin ownership/permission checks */
     size_t max_hooks;            /* active hooks */
-    size_t max_config_bytes;     /* per hook file */
+    size_t max_config_bytes;     /* per hook configuration */
     struct hhi_log_sink log;
+    const char *worker_exe;      /* what workers run: HHI_WORKER_EXE in the
+                                    hookhost command (must outlive the set);
+                                    NULL (the default, for programs that
+                                    link the library and cannot be a
+                                    worker): every hook runs in-process */
 };
 
 struct hhi_hookset {
@@ -50,13 +62,16 @@ struct hhi_hookset {
     struct hhi_hook **hooks;     /* in run order */
     size_t hook_count;
     struct hhi_log_sink log;
+    const char *worker_exe;
+    struct hhi_pool_inputs *inputs; /* input documents shared by the pools */
 };
 
 /* Defaults for the options (quotas, the compiled-in directories). */
 void hhi_hookset_options_init(struct hhi_hookset_options *opts);
 
+/* Load the hooks specs describe (each plugin once) and create their instances. */
 int hhi_hookset_load(struct hhi_hookset **out, const struct hhi_hookset_options *opts,
-                     struct hhi_error *err);
+                     const struct hhi_hook_specs *specs, struct hhi_error *err);
 
 /* Destroy every instance (each exactly once), then release the set. */
 void hhi_hookset_free(struct hhi_hookset *set);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json_parse.h"
 #include "utf8.h"
 
 static int check_regular(const char *path, int fd, size_t max, size_t *size,
@@ -105,17 +106,6 @@ static void locate(const char *data, size_t offset, size_t *line, size_t *column
     }
 }
 
-static int only_whitespace(const char *p, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
-            return 0;
-    }
-    return 1;
-}
-
 static int parse_error(const char *what, const char *data, size_t offset,
                        const char *why, struct hhi_error *err)
 {
@@ -129,11 +119,9 @@ static int parse_error(const char *what, const char *data, size_t offset,
 int hhi_json_parse(const char *what, const char *data, size_t len,
                    json_object **out, struct hhi_error *err)
 {
-    struct json_tokener *tok;
-    json_object *obj = NULL;
-    enum json_tokener_error jerr;
-    size_t used;
-    int rc = HHI_OK;
+    const char *why = NULL;
+    size_t at = 0;
+    int rc;
 
     *out = NULL;
     if (len > (size_t)INT32_MAX)
@@ -141,34 +129,16 @@ int hhi_json_parse(const char *what, const char *data, size_t len,
     if (memchr(data, '\0', len) != NULL)
         return parse_error(what, data, (size_t)((const char *)memchr(data, '\0', len) - data),
                            "NUL byte in the text", err);
-    /* json-c lets overlong forms and surrogates through: check it all first. */
-    used = hhi_utf8_invalid_offset(data, len);
-    if (used < len)
-        return parse_error(what, data, used, "invalid UTF-8", err);
-    tok = json_tokener_new_ex(HHI_JSON_MAX_DEPTH);
-    if (tok == NULL)
-        return hhi_error_set(err, HHI_ENOMEM, "%s: out of memory", what);
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, data, (int)len);
-    jerr = json_tokener_get_error(tok);
-    used = json_tokener_get_parse_end(tok);
-    if (jerr == json_tokener_continue) {
-        /* A number or literal ending the text ("0", "true") is complete only
-         * once json-c sees the end: give it the terminating NUL. */
-        obj = json_tokener_parse_ex(tok, "", 1);
-        if (json_tokener_get_error(tok) != json_tokener_success)
-            rc = parse_error(what, data, len, "unexpected end of input", err);
-    } else if (jerr != json_tokener_success) {
-        rc = parse_error(what, data, used, json_tokener_error_desc(jerr), err);
-    } else if (used < len && !only_whitespace(data + used, len - used)) {
-        rc = parse_error(what, data, used, "unexpected text after the JSON value", err);
-    }
-    json_tokener_free(tok);
-    if (rc != HHI_OK) {
-        json_object_put(obj);
-        return rc;
-    }
-    *out = obj;
+    /* Overlong forms and surrogates are not UTF-8: check it all first. */
+    at = hhi_utf8_invalid_offset(data, len);
+    if (at < len)
+        return parse_error(what, data, at, "invalid UTF-8", err);
+    /* Not json-c's tokener: see json_parse.c. */
+    rc = hhi_json_build(data, len, HHI_JSON_MAX_DEPTH, out, &at, &why);
+    if (rc == HHI_JSON_NOMEM)
+        return hhi_error_set(err, HHI_ENOMEM, "%s: out of memory parsing JSON", what);
+    if (rc != HHI_JSON_OK)
+        return parse_error(what, data, at, why, err);
     return HHI_OK;
 }
 

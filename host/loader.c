@@ -18,7 +18,10 @@
 #include "input.h"
 #include "schema.h"
 #include "services.h"
+#include "sha256.h"
 #include "wildcard.h"
+#include "worker.h"
+#include "worker_facts.h"
 
 /*
  * libltdl keeps process-global state and lt_dlerror() is global and cleared
@@ -40,7 +43,18 @@ static pthread_mutex_t ltdl_lock = PTHREAD_MUTEX_INITIALIZER;
 struct hhi_loader {
     char *plugin_dir;      /* real path */
     bool allow_insecure;
+    char *worker_exe;      /* describe plugins in workers run from it, or NULL */
 };
+
+static int init_ltdl(void)
+{
+    int failed;
+
+    pthread_mutex_lock(&ltdl_lock);
+    failed = lt_dlinit();
+    pthread_mutex_unlock(&ltdl_lock);
+    return failed;
+}
 
 int hhi_loader_new(struct hhi_loader **out, const struct hhi_loader_options *opts,
                    struct hhi_error *err)
@@ -61,15 +75,24 @@ int hhi_loader_new(struct hhi_loader **out, const struct hhi_loader_options *opt
     }
     loader->plugin_dir = dir;
     loader->allow_insecure = opts->allow_insecure;
-    pthread_mutex_lock(&ltdl_lock);
-    failed = lt_dlinit();
-    pthread_mutex_unlock(&ltdl_lock);
+    failed = init_ltdl();
     if (failed) {
         free(dir);
         free(loader);
         return hhi_error_set(err, HHI_EINTERNAL, "cannot initialise libltdl");
     }
     *out = loader;
+    return HHI_OK;
+}
+
+int hhi_loader_use_workers(struct hhi_loader *loader, const char *exe, struct hhi_error *err)
+{
+    char *copy = strdup(exe);
+
+    if (copy == NULL)
+        return hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    free(loader->worker_exe);
+    loader->worker_exe = copy;
     return HHI_OK;
 }
 
@@ -83,6 +106,7 @@ void hhi_loader_free(struct hhi_loader *loader)
      * crash later), so libltdl's list of them lives as long as the process.
      */
     free(loader->plugin_dir);
+    free(loader->worker_exe);
     free(loader);
 }
 
@@ -91,6 +115,12 @@ void hhi_plugin_free(struct hhi_plugin *plugin)
     if (plugin == NULL)
         return;
     hhi_schema_free(plugin->schema);
+    if (plugin->fd >= 0)
+        close(plugin->fd);
+    json_object_put(plugin->facts);
+    free(plugin->facts_text);
+    free(plugin->handler_copies);
+    free(plugin->target_copies);
     free(plugin->path);
     free(plugin);
 }
@@ -230,6 +260,24 @@ fail:
     return rc;
 }
 
+/*
+ * The file must still be the one that was registered.  It is hashed on the
+ * descriptor that is then loaded, so it cannot change in between.
+ */
+static int check_sha256(const char *path, int fd, const char *expected, struct hhi_error *err)
+{
+    char actual[HHI_SHA256_HEX_LEN + 1];
+    int rc = hhi_sha256_fd(fd, path, actual, err);
+
+    if (rc != HHI_OK)
+        return hhi_error_set(err, HHI_EPLUGIN, "plugin %s: cannot be hashed", path);
+    if (strcmp(actual, expected) != 0)
+        return hhi_error_set(err, HHI_EPLUGIN,
+                             "plugin %s: changed since it was registered (SHA-256 %s, registered %s): refusing to load",
+                             path, actual, expected);
+    return HHI_OK;
+}
+
 /* --------------------------------------------------------------- loading */
 
 static int open_module(const char *path, int fd, hh_plugin_entry_fn *entry, bool *loaded,
@@ -271,12 +319,13 @@ static int open_module(const char *path, int fd, hh_plugin_entry_fn *entry, bool
 }
 
 static int call_entry(const char *path, hh_plugin_entry_fn entry,
-                      const struct hh_plugin **raw, struct hhi_error *err)
+                      const struct hh_host_api *api, const struct hh_plugin **raw,
+                      struct hhi_error *err)
 {
     int32_t rc;
 
     *raw = NULL;
-    rc = entry(hhi_host_api(), raw);
+    rc = entry(api, raw);
     if (rc == HH_ERR_ABI)
         return hhi_error_set(err, HHI_EPLUGIN,
                              "plugin %s: does not support the host's plugin ABI %d.%d",
@@ -362,7 +411,8 @@ static bool target_name_valid(const char *s)
     return true;
 }
 
-static int validate_identity(const char *path, const struct hh_plugin *d,
+/* functions: check the function pointers too (a described plugin has none here). */
+static int validate_identity(const char *path, const struct hh_plugin *d, bool functions,
                              struct hhi_error *err)
 {
     const char *ns;
@@ -383,7 +433,7 @@ static int validate_identity(const char *path, const struct hh_plugin *d,
         d->default_failure_mode != HH_FAILURE_MODE_WARN)
         return hhi_error_set(err, HHI_EPLUGIN, "plugin %s (%s): invalid default failure mode %d",
                              path, d->type_name, (int)d->default_failure_mode);
-    if (d->create == NULL || d->destroy == NULL || d->invoke == NULL)
+    if (functions && (d->create == NULL || d->destroy == NULL || d->invoke == NULL))
         return hhi_error_set(err, HHI_EPLUGIN,
                              "plugin %s (%s): create, destroy and invoke are required",
                              path, d->type_name);
@@ -466,19 +516,11 @@ static int compile_schema(const char *path, struct hhi_plugin *p, struct hhi_err
     return rc == HHI_OK ? HHI_OK : HHI_EPLUGIN;
 }
 
-static int describe(const char *path, const struct hh_plugin *raw, struct hhi_plugin *p,
+static int validate(const char *path, struct hhi_plugin *p, bool functions,
                     struct hhi_error *err)
 {
-    size_t n = raw->abi.struct_size;
-    int rc;
+    int rc = validate_identity(path, &p->desc, functions, err);
 
-    if (n > sizeof(p->desc))
-        n = sizeof(p->desc);
-    memset(&p->desc, 0, sizeof(p->desc));
-    memcpy(&p->desc, raw, n);
-    p->raw = raw;
-    p->abi_minor = raw->abi.minor;
-    rc = validate_identity(path, &p->desc, err);
     if (rc == HHI_OK)
         rc = validate_handlers(path, &p->desc, err);
     if (rc == HHI_OK)
@@ -486,58 +528,119 @@ static int describe(const char *path, const struct hh_plugin *raw, struct hhi_pl
     return rc;
 }
 
-int hhi_loader_load(struct hhi_loader *loader, const char *file,
-                    struct hhi_plugin **out, struct hhi_error *err)
+static int describe(const char *path, const struct hh_plugin *raw, struct hhi_plugin *p,
+                    struct hhi_error *err)
+{
+    size_t n = raw->abi.struct_size;
+
+    if (n > sizeof(p->desc))
+        n = sizeof(p->desc);
+    memset(&p->desc, 0, sizeof(p->desc));
+    memcpy(&p->desc, raw, n);
+    p->raw = raw;
+    p->abi_minor = raw->abi.minor;
+    return validate(path, p, true, err);
+}
+
+int hhi_plugin_check_described(struct hhi_plugin *p, struct hhi_error *err)
+{
+    return validate(p->path, p, false, err);
+}
+
+int hhi_loader_open(struct hhi_loader *loader, const char *file, const char *sha256,
+                    char **real, int *fd, struct hhi_error *err)
+{
+    int rc;
+
+    *fd = -1;
+    rc = resolve_inside(loader, file, real, err);
+    if (rc == HHI_OK)
+        rc = open_trusted(loader, *real, fd, err);
+    if (rc == HHI_OK && sha256 != NULL)
+        rc = check_sha256(*real, *fd, sha256, err);
+    if (rc != HHI_OK) {
+        if (*fd >= 0)
+            close(*fd);
+        *fd = -1;
+        free(*real);
+        *real = NULL;
+    }
+    return rc;
+}
+
+int hhi_plugin_load_fd(const char *path, int fd, const struct hh_host_api *api,
+                       struct hhi_plugin **out, struct hhi_error *err)
 {
     const struct hh_plugin *raw = NULL;
     struct hhi_plugin *p = NULL;
     hh_plugin_entry_fn entry;
     bool loaded = false;
+    int rc;
+
+    *out = NULL;
+    if (init_ltdl() != 0)
+        return hhi_error_set(err, HHI_EINTERNAL, "cannot initialise libltdl");
+    /*
+     * The dynamic loader knows the module by its name, /proc/self/fd/N: were
+     * N closed and reused, the next plugin opened through it would be taken
+     * for this one.  The module is resident, so its descriptor stays open
+     * too, for the life of the process; when the module could not even be
+     * mapped, fd is closed here.
+     */
+    rc = open_module(path, fd, &entry, &loaded, err);
+    if (rc == HHI_OK)
+        rc = call_entry(path, entry, api, &raw, err);
+    if (rc == HHI_OK && (p = calloc(1, sizeof(*p))) == NULL)
+        rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    if (rc == HHI_OK) {
+        p->fd = -1;
+        p->path = strdup(path);
+        rc = p->path != NULL ? describe(p->path, raw, p, err)
+                             : hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    }
+    if (rc == HHI_OK)
+        *out = p;
+    else
+        hhi_plugin_free(p);
+    if (!loaded)
+        close(fd);
+    return rc;
+}
+
+/* Have a worker load the plugin and describe it: its code never runs here. */
+static int load_described(const struct hhi_loader *loader, char *real, int fd,
+                          struct hhi_plugin **out, struct hhi_error *err)
+{
+    json_object *facts = NULL;
+    int rc = hhi_worker_probe(loader->worker_exe, real, fd, &facts, err);
+
+    if (rc == HHI_OK)
+        return hhi_facts_plugin(real, fd, facts, out, err); /* takes all three */
+    free(real);
+    close(fd);
+    return rc;
+}
+
+int hhi_loader_load(struct hhi_loader *loader, const char *file, const char *sha256,
+                    struct hhi_plugin **out, struct hhi_error *err)
+{
     char *real = NULL;
     int fd = -1, rc;
 
     *out = NULL;
-    rc = resolve_inside(loader, file, &real, err);
-    if (rc == HHI_OK)
-        rc = open_trusted(loader, real, &fd, err);
-    if (rc == HHI_OK) {
-        rc = open_module(real, fd, &entry, &loaded, err);
-        /*
-         * The dynamic loader knows the module by its name, /proc/self/fd/N:
-         * were N closed and reused, the next plugin opened through it would
-         * be taken for this one.  The module is resident, so its descriptor
-         * stays open too, for the life of the process.
-         */
-        if (loaded)
-            fd = -1;
-    }
-    if (rc == HHI_OK)
-        rc = call_entry(real, entry, &raw, err);
+    rc = hhi_loader_open(loader, file, sha256, &real, &fd, err);
     if (rc != HHI_OK)
-        goto done;
-    p = calloc(1, sizeof(*p));
-    if (p == NULL) {
-        rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
-        goto done;
-    }
-    p->path = real;
-    real = NULL;
-    rc = describe(p->path, raw, p, err);
-    if (rc == HHI_OK) {
-        *out = p;
-        p = NULL;
-    }
-done:
-    if (fd >= 0)
-        close(fd);
-    hhi_plugin_free(p);
+        return rc;
+    if (loader->worker_exe != NULL)
+        return load_described(loader, real, fd, out, err);
+    rc = hhi_plugin_load_fd(real, fd, hhi_host_api(), out, err);
     free(real);
     return rc;
 }
 
 /* ---------------------------------------------------------------- targets */
 
-static const struct hh_handler *handler_at(const struct hhi_plugin *p, size_t i)
+const struct hh_handler *hhi_plugin_handler(const struct hhi_plugin *p, size_t i)
 {
     return (const struct hh_handler *)(const void *)((const unsigned char *)p->desc.handlers +
                                                       i * p->desc.handler_size);
@@ -549,7 +652,7 @@ bool hhi_plugin_targets(const struct hhi_plugin *p, const char *type, int32_t po
     size_t i, j;
 
     for (i = 0; i < p->desc.handler_count; i++) {
-        const struct hh_handler *h = handler_at(p, i);
+        const struct hh_handler *h = hhi_plugin_handler(p, i);
 
         if (h->invocation_point != point || h->action != action)
             continue;
@@ -566,7 +669,7 @@ bool hhi_plugin_targets_pattern(const struct hhi_plugin *p, const char *pattern)
     size_t i, j;
 
     for (i = 0; i < p->desc.handler_count; i++) {
-        const struct hh_handler *h = handler_at(p, i);
+        const struct hh_handler *h = hhi_plugin_handler(p, i);
 
         for (j = 0; j < h->target_name_count; j++) {
             if (hhi_wildcard_overlap(h->target_names[j], pattern))

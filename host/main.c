@@ -7,16 +7,20 @@
 #include <hookhost/plugin.h>
 
 #include "cli.h"
+#include "error.h"
+#include "isolation.h"
+#include "worker_serve.h"
 
 void hhi_cli_error(const char *fmt, ...)
 {
+    char line[HHI_ERROR_MESSAGE_MAX];
     va_list ap;
 
-    fputs("hookhost: ", stderr);
+    /* One line, however long or strange the arguments it quotes. */
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    hhi_error_vformat(line, sizeof(line), fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "hookhost: %s\n", line);
 }
 
 static void usage(FILE *out)
@@ -26,7 +30,8 @@ static void usage(FILE *out)
           "Run hook plugins at the invocation points of infrastructure changes.\n"
           "\n"
           "Commands:\n"
-          "  eval FILE...   judge a change (a CloudFormation template) with the active hooks\n"
+          "  eval FILE...   judge a change with the active hooks\n"
+          "  registry VERB  manage the hook registry (register, activate, configure...)\n"
           "  version        print the version and the plugin ABI\n"
           "  help           print this help\n"
           "\n"
@@ -49,8 +54,13 @@ int main(int argc, char **argv)
         usage(stderr);
         return HHI_EXIT_ERROR;
     }
+    /* Internal: a worker process the host started (worker_main.c). */
+    if (strcmp(cmd, HHI_WORKER_COMMAND) == 0)
+        return hhi_worker_main(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return hhi_cli_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "registry") == 0)
+        return hhi_cli_registry(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return version();
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json_pointer.h"
+#include "redact.h"
 #include "utf8.h"
 
 #define HHI_ANNOTATIONS_MAX 100
@@ -208,15 +209,21 @@ static void HH_CALL svc_log(hh_context *ctx, int32_t level, const char *message,
                             size_t message_length)
 {
     char line[HH_MESSAGE_MAX + 1];
+    char *redacted = NULL;
+    size_t len;
 
     if (ctx == NULL || ctx->log == NULL || ctx->log->stream == NULL || message == NULL)
         return;
     if (level < HH_LOG_ERROR || level > HH_LOG_DEBUG || level > ctx->log->max_level)
         return;
-    hhi_utf8_copy_line(line, sizeof(line), message, message_length);
+    len = hhi_utf8_copy_line(line, sizeof(line), message, message_length);
+    /* A line that cannot be redacted is not printed at all. */
+    if (hhi_redact(&redacted, &len, line, len, ctx->sensitive) != HHI_OK)
+        return;
     /* One fprintf per line keeps lines whole when hooks log concurrently. */
     fprintf(ctx->log->stream, "hookhost: %s: %s: %s\n", ctx->hook_name,
-            level_names[level], line);
+            level_names[level], redacted != NULL ? redacted : line);
+    free(redacted);
 }
 
 /* ------------------------------------------------------- reading values */

@@ -37,6 +37,8 @@ struct hh_context {
     const char *hook_name;               /* tags log lines */
     const struct hhi_log_sink *log;
     json_object *docs[HHI_DOC_COUNT];    /* HH_DOC_*, borrowed */
+    json_object *sensitive;              /* the operation's values never to print
+                                            (redacted from log lines), borrowed */
 
     /* The answer. */
     bool answered;

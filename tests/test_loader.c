@@ -127,7 +127,7 @@ static struct hhi_plugin *load_ok(struct hhi_loader *loader, const char *file)
     struct hhi_error err = { HHI_OK, "" };
     struct hhi_plugin *p = NULL;
 
-    if (hhi_loader_load(loader, file, &p, &err) != HHI_OK)
+    if (hhi_loader_load(loader, file, NULL, &p, &err) != HHI_OK)
         fail_msg("loading %s: %s", file, err.message);
     assert_non_null(p);
     assert_int_equal(err.code, HHI_OK);
@@ -146,7 +146,7 @@ static void expect_refused(struct hhi_loader *loader, const char *file, const ch
     size_t i;
     int rc;
 
-    rc = hhi_loader_load(loader, file, &p, &err);
+    rc = hhi_loader_load(loader, file, NULL, &p, &err);
     if (rc != HHI_EPLUGIN)
         fail_msg("loading %s: rc %d, expected HHI_EPLUGIN (%s)", file, rc, err.message);
     assert_null(p);

@@ -187,6 +187,15 @@ struct hh_abi {
 
 /* hh_plugin.flags */
 #define HH_PLUGIN_FLAG_CONCURRENT 0x1u /* invoke may run concurrently on one instance */
+/*
+ * What a plugin needs beyond computing on its inputs.  A process-isolated
+ * hook runs in a sandbox that refuses network sockets and running programs
+ * unless the hook's activation allows them ("allow": ["network", "exec"]);
+ * a hook whose plugin declares a need its activation does not allow is
+ * refused when the hooks are loaded.  Hosts of ABI 1.0 ignore these bits.
+ */
+#define HH_PLUGIN_FLAG_NEEDS_NETWORK 0x2u /* opens sockets other than AF_UNIX */
+#define HH_PLUGIN_FLAG_NEEDS_EXEC    0x4u /* forks or runs other programs */
 
 /* Limits the host applies to what a plugin hands back. */
 #define HH_MESSAGE_MAX 4096 /* longer messages are truncated, as CloudFormation does */
