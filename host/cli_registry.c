@@ -308,8 +308,9 @@ static json_object *type_summary(const char *type, json_object *t)
 
 static int print_json(json_object *o)
 {
-    int rc = puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE);
+    int rc = text != NULL ? puts(text) : -1; /* NULL: out of memory */
 
     json_object_put(o);
     return rc < 0 ? -1 : 0;
@@ -483,7 +484,9 @@ static int import_configuration(struct hhi_registry *reg, const struct hhi_hook_
                            json_object_get(json_object_object_get(spec->configuration,
                                                                   "CloudFormationConfiguration")));
     text = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PLAIN);
-    rc = hhi_registry_set_configuration(reg, name, text, strlen(text), spec->source, err);
+    rc = text == NULL ? hhi_error_set(err, HHI_ENOMEM, "out of memory")
+                      : hhi_registry_set_configuration(reg, name, text, strlen(text),
+                                                       spec->source, err);
     json_object_put(cfg);
     return rc;
 }

@@ -393,6 +393,13 @@ static int prepare_operation(struct hhi_match_index *index, const struct hhi_ope
         text->previous = json_text(op->previous, &text->previous_len);
         text->outputs = json_text(op->outputs, &text->outputs_len);
         text->previous_outputs = json_text(op->previous_outputs, &text->previous_outputs_len);
+        /* A document json-c could not serialise (out of memory) is no empty one. */
+        if ((op->properties != NULL && text->props == NULL) ||
+            (op->previous != NULL && text->previous == NULL) ||
+            (op->outputs != NULL && text->outputs == NULL) ||
+            (op->previous_outputs != NULL && text->previous_outputs == NULL))
+            return hhi_error_set(err, HHI_ENOMEM, "%s: %s: out of memory", op->source,
+                                 op->logical_id);
     }
     return HHI_OK;
 }

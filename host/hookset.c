@@ -219,6 +219,9 @@ static int create_instance(struct hhi_hookset *set, struct hhi_hook *hook,
     int rc;
 
     text = json_object_to_json_string_ext(hook->config.properties, JSON_C_TO_STRING_PLAIN);
+    if (text == NULL) /* json-c could not allocate its print buffer */
+        return hhi_error_set(err, HHI_ENOMEM, "%s: hook %s: out of memory", hook->source,
+                             hook->name);
     hhi_context_init(&ctx, hook->name, &set->log);
     ctx.docs[HH_DOC_CONFIGURATION] = hook->config.properties;
     if (hook->pool != NULL)
@@ -327,11 +330,12 @@ static int load_spec(struct hhi_hookset *set, const struct hhi_hook_spec *spec,
     hook->serialize = !(hook->plugin->desc.flags & HH_PLUGIN_FLAG_CONCURRENT);
     /* Activated but never configured: CloudFormation leaves such a hook off. */
     if (spec->configuration == NULL) {
-        empty = json_tokener_parse("{\"CloudFormationConfiguration\":{\"HookConfiguration\":{}}}");
-        if (empty == NULL) {
-            rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
+        /* Not json_tokener_parse: json-c 0.16's tokener crashes out of memory. */
+        static const char none[] = "{\"CloudFormationConfiguration\":{\"HookConfiguration\":{}}}";
+
+        rc = hhi_json_parse("(no configuration)", none, sizeof(none) - 1, &empty, err);
+        if (rc != HHI_OK)
             goto done;
-        }
     }
     rc = configure_hook(set, hook, spec->configuration != NULL ? spec->configuration : empty,
                         err);

@@ -28,7 +28,9 @@ int hhi_file_read(const char *path, size_t max, char **data, size_t *len,
 
 /*
  * Parse len bytes of JSON text into *out (the caller releases it with
- * json_object_put).  what names the source in errors, which give the line
+ * json_object_put): strict RFC 8259 (no NaN, no single quotes, no raw
+ * control characters in strings), duplicate member names refused, every
+ * allocation checked (HHI_ENOMEM; see json_parse.c).  what names the source in errors, which give the line
  * and column: "FILE:3:14: invalid JSON: unexpected character".
  */
 int hhi_json_parse(const char *what, const char *data, size_t len,

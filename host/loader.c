@@ -79,7 +79,7 @@ int hhi_loader_new(struct hhi_loader **out, const struct hhi_loader_options *opt
     if (failed) {
         free(dir);
         free(loader);
-        return hhi_error_set(err, HHI_EINTERNAL, "cannot initialise libltdl");
+        return hhi_error_set(err, HHI_ENOMEM, "out of memory initialising libltdl");
     }
     *out = loader;
     return HHI_OK;
@@ -299,8 +299,11 @@ static int open_module(const char *path, int fd, hh_plugin_entry_fn *entry, bool
     lt_dladvise_destroy(&advise);
     if (handle == NULL) {
         why = lt_dlerror();
-        rc = hhi_error_set(err, HHI_EPLUGIN, "plugin %s: not a loadable library: %s", path,
-                           why != NULL ? why : "unknown error");
+        if (why != NULL && strcmp(why, "not enough memory") == 0) /* libltdl's ENOMEM */
+            rc = hhi_error_set(err, HHI_ENOMEM, "plugin %s: out of memory loading it", path);
+        else
+            rc = hhi_error_set(err, HHI_EPLUGIN, "plugin %s: not a loadable library: %s", path,
+                               why != NULL ? why : "unknown error");
     } else {
         *loaded = true;
         sym = lt_dlsym(handle, HH_PLUGIN_ENTRY_NAME);
@@ -579,7 +582,7 @@ int hhi_plugin_load_fd(const char *path, int fd, const struct hh_host_api *api,
 
     *out = NULL;
     if (init_ltdl() != 0)
-        return hhi_error_set(err, HHI_EINTERNAL, "cannot initialise libltdl");
+        return hhi_error_set(err, HHI_ENOMEM, "out of memory initialising libltdl");
     /*
      * The dynamic loader knows the module by its name, /proc/self/fd/N: were
      * N closed and reused, the next plugin opened through it would be taken

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hook_config.h"
+#include "input.h"
 #include "registry_internal.h"
 #include "wildcard.h"
 
@@ -165,9 +166,12 @@ static int parse_config(json_object *doc, const struct hhi_plugin *p, struct hhi
     int rc;
 
     if (doc == NULL) {
-        empty = json_tokener_parse("{\"CloudFormationConfiguration\":{\"HookConfiguration\":{}}}");
-        if (empty == NULL)
-            return hhi_error_set(err, HHI_ENOMEM, "out of memory");
+        /* Not json_tokener_parse: json-c 0.16's tokener crashes out of memory. */
+        static const char none[] = "{\"CloudFormationConfiguration\":{\"HookConfiguration\":{}}}";
+
+        rc = hhi_json_parse("(no configuration)", none, sizeof(none) - 1, &empty, err);
+        if (rc != HHI_OK)
+            return rc;
     }
     rc = hhi_hook_config_parse(cfg, doc != NULL ? doc : empty, p->desc.default_failure_mode,
                                name, err);

@@ -143,6 +143,10 @@ static int check_string(struct hhi_schema_walk *walk, const struct hhi_schema_no
         return hhi_schema_fail(walk, "contains a NUL character, which pattern %s cannot check",
                                node->pattern_source);
     rc = regexec(&node->pattern, s, 0, NULL, 0);
+    /* glibc's regexec says REG_NOMATCH when it runs out of memory too: a
+     * second look keeps one failed allocation from passing for a mismatch. */
+    if (rc == REG_NOMATCH)
+        rc = regexec(&node->pattern, s, 0, NULL, 0);
     if (rc == REG_NOMATCH)
         return hhi_schema_fail(walk, "does not match pattern %s", node->pattern_source);
     return rc == 0 ? 0 : hhi_schema_nomem(walk);   /* REG_ESPACE */

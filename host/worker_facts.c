@@ -235,7 +235,9 @@ int hhi_facts_plugin(char *path, int fd, json_object *facts, struct hhi_plugin *
     if (rc == HHI_OK)
         rc = read_handlers(p, facts, err);
     if (rc == HHI_OK) {
-        p->facts_text = strdup(json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PLAIN));
+        const char *text = json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PLAIN);
+
+        p->facts_text = text != NULL ? strdup(text) : NULL;
         if (p->facts_text == NULL)
             rc = hhi_error_set(err, HHI_ENOMEM, "out of memory");
     }
