@@ -10,6 +10,9 @@
 #include <sys/socket.h>
 #include <time.h>
 
+/* What one recv asks for at least: most frames come whole in one. */
+#define HHI_RECV_CHUNK (64 * 1024)
+
 /* ---------------------------------------------------------------- buffers */
 
 void hhi_buf_init(struct hhi_buf *b)
@@ -175,28 +178,26 @@ static enum hhi_channel_status send_all(int fd, const char *p, size_t left, int6
     return HHI_CHANNEL_OK;
 }
 
-static enum hhi_channel_status recv_all(int fd, char *p, size_t left, int64_t deadline_ms)
+/* Wait for data, then read what there is (at most room bytes) after *have. */
+static enum hhi_channel_status recv_some(int fd, char *p, size_t room, size_t *have,
+                                         int64_t deadline_ms)
 {
-    while (left > 0) {
-        ssize_t n = recv(fd, p, left, MSG_DONTWAIT);
-        enum hhi_channel_status st;
+    for (;;) {
+        enum hhi_channel_status st = wait_ready(fd, POLLIN, deadline_ms);
+        ssize_t n;
 
+        if (st != HHI_CHANNEL_OK)
+            return st;
+        n = recv(fd, p, room, MSG_DONTWAIT);
         if (n > 0) {
-            p += n;
-            left -= (size_t)n;
-            continue;
+            *have += (size_t)n;
+            return HHI_CHANNEL_OK;
         }
         if (n == 0 || (n < 0 && peer_gone(errno)))
             return HHI_CHANNEL_EOF;
-        if (errno == EINTR)
-            continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
             return HHI_CHANNEL_ERROR;
-        st = wait_ready(fd, POLLIN, deadline_ms);
-        if (st != HHI_CHANNEL_OK)
-            return st;
     }
-    return HHI_CHANNEL_OK;
 }
 
 enum hhi_channel_status hhi_channel_send(int fd, struct hhi_buf *b, int64_t deadline_ms)
@@ -217,27 +218,43 @@ enum hhi_channel_status hhi_channel_send(int fd, struct hhi_buf *b, int64_t dead
     return send_all(fd, b->data, b->len, deadline_ms);
 }
 
+/*
+ * Requests and answers alternate, so the peer never sends a second frame
+ * before this one is answered: read greedily (header and body usually come
+ * in one recv), and bytes past the frame are a protocol error.
+ */
 enum hhi_channel_status hhi_channel_recv(int fd, struct hhi_buf *b, int64_t deadline_ms,
                                          uint32_t *announced)
 {
-    unsigned char h[HHI_FRAME_HEADER];
-    enum hhi_channel_status st = recv_all(fd, (char *)h, sizeof(h), deadline_ms);
-    uint32_t len;
+    size_t want = 0, have = 0; /* want: the whole frame, once the header is in */
+    const unsigned char *h;
 
-    if (st != HHI_CHANNEL_OK)
-        return st;
-    len = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-    *announced = len;
-    if (len > HHI_FRAME_MAX)
-        return HHI_CHANNEL_TOO_LARGE;
     b->len = 0;
     b->failed = false;
-    if (!reserve(b, len))
+    *announced = 0;
+    if (!reserve(b, HHI_RECV_CHUNK))
         return HHI_CHANNEL_NO_MEMORY;
-    st = recv_all(fd, b->data, len, deadline_ms);
-    if (st != HHI_CHANNEL_OK)
-        return st;
-    b->len = len;
-    b->data[len] = '\0';
-    return HHI_CHANNEL_OK;
+    for (;;) {
+        enum hhi_channel_status st;
+
+        if (want == 0 && have >= HHI_FRAME_HEADER) {
+            h = (const unsigned char *)b->data;
+            *announced = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+                         (uint32_t)h[3] << 24;
+            if (*announced > HHI_FRAME_MAX)
+                return HHI_CHANNEL_TOO_LARGE;
+            want = HHI_FRAME_HEADER + (size_t)*announced;
+            if (!reserve(b, want))
+                return HHI_CHANNEL_NO_MEMORY;
+        }
+        if (want != 0 && have >= want)
+            break;
+        st = recv_some(fd, b->data + have, b->cap - 1 - have, &have, deadline_ms);
+        if (st != HHI_CHANNEL_OK)
+            return st;
+    }
+    memmove(b->data, b->data + HHI_FRAME_HEADER, *announced);
+    b->len = *announced;
+    b->data[b->len] = '\0';
+    return have > want ? HHI_CHANNEL_EXCESS : HHI_CHANNEL_OK;
 }

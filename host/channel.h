@@ -48,6 +48,8 @@ enum hhi_channel_status {
     HHI_CHANNEL_TIMEOUT,   /* the deadline passed */
     HHI_CHANNEL_TOO_LARGE, /* a frame header announced more than HHI_FRAME_MAX */
     HHI_CHANNEL_NO_MEMORY,
+    HHI_CHANNEL_EXCESS,    /* bytes after the frame (received all the same): the
+                              peer broke the protocol */
     HHI_CHANNEL_ERROR      /* another I/O error (errno says which) */
 };
 

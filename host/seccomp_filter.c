@@ -1,3 +1,5 @@
+#include "config.h"
+
 /*
  * What a hook needs is to compute on the documents it is handed and answer
  * through the host API; file access is left alone (plugins read their own
@@ -26,7 +28,6 @@
  * filter is inherited by every thread and every child, and it sets
  * no_new_privs, so a set-user-ID program cannot be used to escape it.
  */
-#include "config.h"
 
 #include "seccomp_filter.h"
 

@@ -163,6 +163,9 @@ static int lost(struct hhi_worker *w, enum hhi_channel_status st, uint32_t annou
         snprintf(why, cap, "garbage answer: a frame of %lu bytes, more than the %zu MiB limit",
                  (unsigned long)announced, HHI_FRAME_MAX >> 20);
         break;
+    case HHI_CHANNEL_EXCESS:
+        snprintf(why, cap, "garbage answer: bytes after the answer's frame");
+        break;
     case HHI_CHANNEL_NO_MEMORY:
         snprintf(why, cap, "the host ran out of memory talking to the worker");
         break;
@@ -192,7 +195,7 @@ static int receive(struct hhi_worker *w, int64_t deadline_ms, const char *timeou
 
     json_object_put(w->frame);
     w->frame = NULL;
-    if (st != HHI_CHANNEL_OK)
+    if (st != HHI_CHANNEL_OK && st != HHI_CHANNEL_EXCESS)
         return lost(w, st, announced, timeout_text, phase, why, cap);
     if (hhi_json_parse("frame", w->buf.data, w->buf.len, &w->frame, &err) != HHI_OK) {
         char what[200];
@@ -202,6 +205,8 @@ static int receive(struct hhi_worker *w, int64_t deadline_ms, const char *timeou
     }
     if (hhi_proto_op(w->frame) == NULL)
         return garbage(w, "a frame without \"op\"", why, cap);
+    if (st == HHI_CHANNEL_EXCESS)
+        return lost(w, st, announced, timeout_text, phase, why, cap);
     return HHI_WORKER_OK;
 }
 
@@ -238,6 +243,12 @@ int hhi_worker_exchange(struct hhi_worker *w, int64_t deadline_ms, const char *t
     enum hhi_channel_status st = hhi_channel_send(w->fd, &w->buf, deadline_ms);
     int needs, rc;
 
+    if (st == HHI_CHANNEL_TOO_LARGE) {
+        snprintf(why, cap, "the request (%zu MiB) is larger than a frame may be (%zu MiB)",
+                 w->buf.len >> 20, HHI_FRAME_MAX >> 20);
+        hhi_worker_kill(w);
+        return HHI_WORKER_LOST;
+    }
     if (st != HHI_CHANNEL_OK)
         return lost(w, st, 0, timeout_text, phase, why, cap);
     for (needs = 0;; needs++) {

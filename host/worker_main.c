@@ -1,3 +1,5 @@
+#include "config.h"
+
 /*
  * `hookhost __worker PATH HOOK TIMEOUT MEMORY_MIB ALLOW`: a worker process.
  * The host starts it (worker_spawn.c) with the channel as fd 3 and the
@@ -7,7 +9,6 @@
  * loads the plugin through /proc/self/fd/4, says hello with the plugin's
  * description, and serves the host until the channel closes.
  */
-#include "config.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -141,6 +142,7 @@ static int run(struct hhi_worker_process *wp, const struct worker_args *a)
 
     close_others();
     wp->cpu_hard = limits(&a->c);
+    wp->cpu_soft = a->c.timeout_seconds + 1;
     wp->timeout_seconds = a->c.timeout_seconds;
     if (hhi_seccomp_apply(a->c.allow, why, sizeof(why)) != 0)
         snprintf(sandbox, sizeof(sandbox), "none (%s)", why);

@@ -2,17 +2,20 @@
 
 #include "worker_pool.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "isolation_call.h"
 #include "worker_proto.h"
 
 struct hhi_pool {
     pthread_mutex_t lock;
+    pthread_cond_t freed;            /* a worker went idle or away */
     struct hhi_worker_spec spec;     /* its strings are these: */
     char *exe, *path, *hook;
     const struct hhi_log_sink *log;
@@ -121,12 +124,23 @@ int hhi_pool_new(struct hhi_pool **out, const struct hhi_worker_spec *spec,
                  struct hhi_error *err)
 {
     struct hhi_pool *p = calloc(1, sizeof(*p));
+    pthread_condattr_t attr;
 
     *out = NULL;
     if (p == NULL || pthread_mutex_init(&p->lock, NULL) != 0) {
         free(p);
         return hhi_error_set(err, HHI_ENOMEM, "out of memory");
     }
+    /* Waits have deadlines on the monotonic clock, as the calls' do. */
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (pthread_cond_init(&p->freed, &attr) != 0) {
+        pthread_condattr_destroy(&attr);
+        pthread_mutex_destroy(&p->lock);
+        free(p);
+        return hhi_error_set(err, HHI_ENOMEM, "out of memory");
+    }
+    pthread_condattr_destroy(&attr);
     p->spec = *spec;
     p->spec.exe = p->exe = strdup(spec->exe);
     p->spec.path = p->path = strdup(spec->path);
@@ -297,28 +311,46 @@ static struct hhi_worker *start(struct hhi_pool *p, int64_t deadline, char *why,
     return w;
 }
 
+/* With the lock held: wait until a worker may be had or started; false at the deadline. */
+static bool wait_for_room(struct hhi_pool *p, int64_t deadline)
+{
+    struct timespec ts = { (time_t)(deadline / 1000), (long)(deadline % 1000) * 1000000L };
+
+    while (!p->dead && p->idle_count == 0 && p->live >= HHI_POOL_MAX_WORKERS) {
+        if (pthread_cond_timedwait(&p->freed, &p->lock, &ts) == ETIMEDOUT)
+            return false;
+    }
+    return true;
+}
+
 /* An idle worker, or a new one; NULL with the reason in why. */
-static struct hhi_worker *acquire(struct hhi_pool *p, int64_t deadline, char *why, size_t cap)
+static struct hhi_worker *acquire(struct hhi_pool *p, int64_t deadline,
+                                  const char *timeout_text, char *why, size_t cap)
 {
     struct hhi_worker *w = NULL;
     char reason[HH_MESSAGE_MAX];
-    bool dead;
+    bool dead, waited;
 
     pthread_mutex_lock(&p->lock);
+    waited = wait_for_room(p, deadline);
     dead = p->dead;
     if (dead)
         snprintf(why, cap, "%s", p->reason);
+    else if (!waited)
+        snprintf(why, cap, "%s waiting for one of the hook's %d workers", timeout_text,
+                 HHI_POOL_MAX_WORKERS);
     else if (p->idle_count > 0)
         w = p->idle[--p->idle_count];
     else
         p->live++;
     pthread_mutex_unlock(&p->lock);
-    if (w != NULL || dead)
+    if (w != NULL || dead || !waited)
         return w;
     w = start(p, deadline, reason, sizeof(reason));
     pthread_mutex_lock(&p->lock);
     if (w == NULL) {
         p->live--;
+        pthread_cond_signal(&p->freed);
         snprintf(p->reason, sizeof(p->reason), "could not start a worker: %.3900s", reason);
         if (++p->start_failures >= HHI_POOL_MAX_START_FAILURES && !p->dead) {
             p->dead = true;
@@ -354,6 +386,7 @@ static void release(struct hhi_pool *p, struct hhi_worker *w, bool keep, bool lo
     }
     if (w != NULL)
         p->live--;
+    pthread_cond_signal(&p->freed);
     pthread_mutex_unlock(&p->lock);
     if (w != NULL) {
         hhi_worker_reap(w, hhi_clock_ms() + 1000);
@@ -367,7 +400,7 @@ void hhi_pool_call(struct hhi_pool *p, struct hh_context *ctx, const struct hh_r
     char why[HH_MESSAGE_MAX], id[32];
     struct input_arg arg = { p->inputs, ctx->docs[HH_DOC_INPUT] };
     struct hhi_worker_input input = { NULL, input_text_of, &arg };
-    struct hhi_worker *w = acquire(p, deadline_ms, why, sizeof(why));
+    struct hhi_worker *w = acquire(p, deadline_ms, timeout_text, why, sizeof(why));
     json_object *retire;
 
     if (w == NULL) {
@@ -436,6 +469,7 @@ void hhi_pool_free(struct hhi_pool *p)
     free(p->exe);
     free(p->path);
     free(p->hook);
+    pthread_cond_destroy(&p->freed);
     pthread_mutex_destroy(&p->lock);
     free(p);
 }

@@ -4,7 +4,9 @@
  * the hook (created from the hook's configuration), so a process-isolated
  * hook has one instance per worker and needs no per-instance lock.  The
  * pool grows to as many workers as threads call it at once (at most the
- * evaluation's threads).
+ * evaluation's threads), and no further than HHI_POOL_MAX_WORKERS: a
+ * machine of many CPUs running many hooks would otherwise start threads x
+ * hooks processes (callers beyond it wait for a worker, within their time).
  *
  * A worker that dies, hangs or answers garbage fails that invocation and
  * is replaced by a new one on the next call.  A hook whose workers cannot
@@ -27,6 +29,7 @@
 
 #define HHI_POOL_MAX_START_FAILURES 3
 #define HHI_POOL_MAX_LOSSES 10
+#define HHI_POOL_MAX_WORKERS 16
 
 struct hhi_pool;
 

@@ -190,21 +190,23 @@ static void answer(struct hhi_worker_process *wp, struct call *c, const char *op
  * host is gone; the hard limit is the worker's CPU lifetime.  Returns
  * true when the lifetime leaves no room for a further call: retire then.
  */
-static bool cpu_budget(const struct hhi_worker_process *wp)
+static bool cpu_budget(struct hhi_worker_process *wp)
 {
+    rlim_t per_call = (rlim_t)wp->timeout_seconds + 1, used;
     struct rusage ru;
     struct rlimit rl;
-    rlim_t used;
 
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return false;
     used = (rlim_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + 1);
-    rl.rlim_max = wp->cpu_hard;
-    rl.rlim_cur = used + wp->timeout_seconds + 1;
-    if (rl.rlim_cur > rl.rlim_max)
-        rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_CPU, &rl);
-    return used + 2 * ((rlim_t)wp->timeout_seconds + 1) > wp->cpu_hard;
+    /* Raised only when needed: most calls leave the limit as it is. */
+    if (used + per_call > wp->cpu_soft) {
+        rl.rlim_max = wp->cpu_hard;
+        rl.rlim_cur = used + per_call < wp->cpu_hard ? used + per_call : wp->cpu_hard;
+        if (setrlimit(RLIMIT_CPU, &rl) == 0)
+            wp->cpu_soft = rl.rlim_cur;
+    }
+    return used + 2 * per_call > wp->cpu_hard;
 }
 
 /* ------------------------------------------------------------- requests */
@@ -227,8 +229,10 @@ static int do_create(struct hhi_worker_process *wp, json_object *frame)
     wp->log_level = (int32_t)json_object_get_int64(level);
     if (wp->hook == NULL)
         return HHI_WORKER_EXIT_PROTOCOL;
-    call_init(&c, wp);
     text = json_object_to_json_string_ext(wp->configuration, JSON_C_TO_STRING_PLAIN);
+    if (text == NULL) /* out of memory */
+        return HHI_WORKER_EXIT_PROTOCOL;
+    call_init(&c, wp);
     memset(&args, 0, sizeof(args));
     args.abi = (struct hh_abi)HH_ABI_INIT(struct hh_instance_args);
     args.host = &wp->api;

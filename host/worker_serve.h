@@ -26,6 +26,7 @@ struct hhi_worker_process {
     int32_t log_level;               /* lines above it are not sent */
     uint32_t timeout_seconds;
     rlim_t cpu_hard;                 /* RLIMIT_CPU hard limit: the worker's CPU lifetime */
+    rlim_t cpu_soft;                 /* and its soft limit now */
     json_object *input_frame;        /* the last input document received, and its id */
     char input_id[64];
     struct hhi_buf buf;
