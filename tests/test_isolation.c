@@ -434,8 +434,14 @@ static void test_hostile_plugins(void **state)
     size_t i;
 
     write_template(fx, "two.json", HOSTILE_RESOURCES, template, sizeof(template));
-    for (i = 0; i < N_ITEMS(hostiles); i++)
+    for (i = 0; i < N_ITEMS(hostiles); i++) {
+#if defined(__SANITIZE_ADDRESS__)
+        /* AddressSanitizer's workers have its RSS limits instead of RLIMIT_AS. */
+        if (hostiles[i].memory != 0)
+            continue;
+#endif
         run_hostile(fx, &hostiles[i], template);
+    }
 }
 
 /* Every third call crashes its worker: the worker is replaced each time. */
@@ -474,6 +480,12 @@ static void test_replaced_after_crash(void **state)
 
 /* ------------------------------------------------------------------ time */
 
+/* Seconds more that a run may take when hookhost runs under valgrind. */
+static double slack(void)
+{
+    return hh_test_valgrind() ? 60.0 : 0.0;
+}
+
 /* Slow hooks that would take 4 s stop at a budget of 2 s; the rest is not run. */
 static void test_budget(void **state)
 {
@@ -491,7 +503,7 @@ static void test_budget(void **state)
     write_template(fx, "six.json", 6, template, sizeof(template));
     run_eval(fx, template, (const char *const[]){ "--jobs", "1", "--budget", "2", NULL }, &ev);
     expect_exit(&ev, 1);
-    if (ev.seconds < 1.8 || ev.seconds > 4.0)
+    if (ev.seconds < 1.8 || ev.seconds > 4.0 + slack())
         fail_msg("the evaluation took %.2f s, expected about 2 s", ev.seconds);
     results = member(ev.report, "results");
     n = json_object_array_length(results);
@@ -511,7 +523,7 @@ static void test_budget(void **state)
             expect_contains("message", msg, "the evaluation budget of 2 s ran out");
         }
     }
-    assert_true(passed >= 2 && passed <= 6);
+    assert_true(passed >= 1 && passed <= 6);
     assert_true(not_run >= 4);
     eval_free(&ev);
 
@@ -524,7 +536,7 @@ static void test_budget(void **state)
     write_noop_hook(fx);
     run_eval(fx, template, (const char *const[]){ "--budget", "2", NULL }, &ev);
     expect_exit(&ev, 0);
-    assert_true(ev.seconds < 2.0);
+    assert_true(ev.seconds < 2.0 + slack());
     {
         json_object *r[MAX_RESULTS];
 
@@ -579,6 +591,12 @@ static void expect_sandbox(const struct fixture *fx, const char *isolation, cons
     write_template(fx, "one.json", 1, template, sizeof(template));
     run_eval(fx, template, NULL, &ev);
     expect_exit(&ev, 0);
+    if (strstr(ev.run.err, "without a seccomp filter") != NULL) {
+        /* A kernel (or container) that allows no filter: the host said so. */
+        fprintf(stderr, "skipped: %s", ev.run.err);
+        eval_free(&ev);
+        return;
+    }
     assert_int_equal(results_of(&ev, "Test::Hostile::Sandbox", r, N_ITEMS(r)), 1);
     assert_string_equal(string_member(r[0], "status"), "SUCCESS");
     if (strcmp(string_member(r[0], "message"), expected) != 0)

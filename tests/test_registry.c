@@ -2423,7 +2423,7 @@ static void test_killed_writers(void **state)
     assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
     print_message("%d writers, %d completed before the kill, %.1f s\n", i, completed,
                   now_seconds() - start);
-    assert_true(i >= 20);
+    assert_true(i >= (hh_test_valgrind() ? 3 : 20)); /* valgrind: each run is slow */
     /* Those that completed are all there. */
     index = index_json(b, NULL);
     {

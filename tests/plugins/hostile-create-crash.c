@@ -1,17 +1,15 @@
 /* Dies of SIGSEGV in create: no instance can ever be made. */
 #include "config.h"
 
-#include "test_plugin.h"
+#include "hostile.h"
 
 static int32_t HH_CALL crash_create(hh_context *ctx, const struct hh_instance_args *args,
                                     void **out)
 {
-    volatile int *volatile nowhere = NULL;
-
     (void)ctx;
     (void)args;
     (void)out;
-    *nowhere = 42;
+    hp_crash();
     return HH_ERR_FAILED;
 }
 

@@ -1,17 +1,15 @@
-/* Dies of SIGSEGV in every invocation: writes through a null pointer. */
+/* Dies of SIGSEGV in every invocation: writes to a page it may not write. */
 #include "config.h"
 
-#include "test_plugin.h"
+#include "hostile.h"
 
 static void HH_CALL segfault_invoke(void *instance, hh_context *ctx,
                                     const struct hh_request *req)
 {
-    volatile int *volatile nowhere = NULL;
-
     (void)instance;
     (void)ctx;
     (void)req;
-    *nowhere = 42;
+    hp_crash();
 }
 
 TP_SIMPLE_PLUGIN("Test::Hostile::Segfault", segfault_invoke)

@@ -7,6 +7,8 @@
 #ifndef HOOKHOST_TESTS_HOSTILE_H
 #define HOOKHOST_TESTS_HOSTILE_H
 
+#include <sys/mman.h>
+
 #include "test_plugin.h"
 
 struct hp_instance {
@@ -52,6 +54,21 @@ static inline void hp_answer(void *instance, hh_context *ctx, int32_t status, in
 {
     hp(instance)->host->set_result(ctx, status, code, message,
                                    message != NULL ? strlen(message) : 0);
+}
+
+/*
+ * Die of SIGSEGV: write to a page that may not be written.  Not through a
+ * null pointer, which UndefinedBehaviorSanitizer would catch first in a
+ * sanitizer build: this is a crash in any build.
+ */
+static inline void hp_crash(void)
+{
+    volatile int *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    if (page == MAP_FAILED)
+        abort();
+    *page = 42;
+    abort(); /* not reached */
 }
 
 /* A schema of one optional integer property. */
