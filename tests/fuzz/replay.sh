@@ -24,5 +24,18 @@ if test ! -d "$corpus" || test "$count" -eq 0; then
   exit 99
 fi
 echo "$prog: $count inputs from $corpus"
+# make check HOOKHOST_TEST_VALGRIND=1: under valgrind memcheck, as every test
+# program (tests/valgrind-wrapper.sh); exit 99 on any finding.
+case "${HOOKHOST_TEST_VALGRIND:-}" in
+'' | 0 | no) ;;
+*)
+    set -- ${HOOKHOST_VALGRIND:-valgrind} -q --leak-check=full \
+        --show-leak-kinds=definite,indirect,possible \
+        --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+        --suppressions="`dirname "$0"`/../valgrind.supp" "$prog" "$@"
+    prog=$1
+    shift
+    ;;
+esac
 # The files by name: given a directory, libFuzzer would start fuzzing.
 exec "$prog" "$@" "$corpus"/*
